@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { Actor, Id, Recipient } from './common.js';
+
+export const WorkspaceCreated = z.object({
+  workspaceId: Id,
+  name: z.string().min(1).max(200),
+  owner: Actor,
+});
+export type WorkspaceCreated = z.infer<typeof WorkspaceCreated>;
+
+export const WorkspaceMemberInvited = z.object({
+  workspaceId: Id,
+  workspaceName: z.string().min(1).max(200),
+  inviteId: Id,
+  email: z.email(),
+  /** The link the invitee opens; it embeds the single-use invite token. */
+  acceptUrl: z.url(),
+  invitedBy: Actor,
+  /** Set when the invitee already has an account, so the notifier can reach them in-app. */
+  existingUserId: Id.optional(),
+});
+export type WorkspaceMemberInvited = z.infer<typeof WorkspaceMemberInvited>;
+
+export const WorkspaceMemberJoined = z.object({
+  workspaceId: Id,
+  workspaceName: z.string().min(1).max(200),
+  member: Recipient,
+});
+export type WorkspaceMemberJoined = z.infer<typeof WorkspaceMemberJoined>;

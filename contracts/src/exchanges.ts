@@ -1,0 +1,10 @@
+/** Durable topic exchanges, one per producing domain. The routing key is always the event type. */
+export const Exchange = {
+  identity: 'identity',
+  workspaces: 'workspaces',
+  tasks: 'tasks',
+  schedule: 'schedule',
+  digests: 'digests',
+  system: 'system',
+} as const;
+export type Exchange = (typeof Exchange)[keyof typeof Exchange];

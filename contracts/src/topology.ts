@@ -1,0 +1,109 @@
+import { catalog, type EventType } from './catalog.js';
+import type { Exchange } from './exchanges.js';
+
+/** How a consuming queue retries: wait `delaysMs[attempt-1]` (last one repeats), DLQ after `maxAttempts`. */
+export interface RetryPolicy {
+  readonly delaysMs: readonly number[];
+  readonly maxAttempts: number;
+}
+
+/** The services that talk over the broker, with what they produce and consume. */
+export const services = {
+  api: {
+    produces: [
+      'user.registered',
+      'workspace.created',
+      'workspace.member-invited',
+      'workspace.member-joined',
+      'task.created',
+      'task.status-changed',
+      'task.assigned',
+      'comment.created',
+      'task.overdue',
+    ],
+    consumes: [],
+  },
+  notifier: {
+    produces: [],
+    consumes: ['user.registered'],
+  },
+} as const satisfies Record<
+  string,
+  { readonly produces: readonly EventType[]; readonly consumes: readonly EventType[] }
+>;
+
+export type ServiceName = keyof typeof services;
+export type ProducedBy<S extends ServiceName> = (typeof services)[S]['produces'][number];
+export type ConsumedBy<S extends ServiceName> = (typeof services)[S]['consumes'][number];
+
+/** Production retry: exponential, x5 from 1 s (1 s, 5 s, 25 s, ~2 min, ~10 min), then the DLQ. */
+export const defaultRetry: RetryPolicy = {
+  delaysMs: [1_000, 5_000, 25_000, 125_000, 625_000],
+  maxAttempts: 6,
+};
+
+/** Everything a consumer declares for one queue, as plain data. */
+export interface QueueTopology<T extends EventType = EventType> {
+  readonly queue: string;
+  /** Direct exchange owned by the queue: wait queues and the DLQ hang off it, and it routes back. */
+  readonly retryExchange: string;
+  readonly waitQueues: readonly { readonly name: string; readonly delayMs: number }[];
+  readonly deadLetterQueue: string;
+  /** The routing key is the event type, so the type parameter says what the queue can receive. */
+  readonly bindings: readonly { readonly exchange: string; readonly routingKey: T }[];
+  readonly retry: RetryPolicy;
+  /** Broker-side safety net: a message that crashes the process repeatedly is dead-lettered. */
+  readonly deliveryLimit: number;
+}
+
+/** Routing keys on a queue's retry exchange. */
+export const RetryRoute = {
+  /** Back into the main queue (wait-queue expiry, DLQ replay). */
+  requeue: 'requeue',
+  dead: 'dead',
+  wait: (delayMs: number) => `wait.${delayMs}`,
+} as const;
+
+/**
+ * A namespace prefixes every exchange and queue name. Production uses none; each test run uses a
+ * random one so runs never collide on a shared broker.
+ */
+export function exchangeName(exchange: Exchange, namespace = ''): string {
+  return `${namespace}${exchange}`;
+}
+
+export function queueTopology<T extends EventType>(options: {
+  readonly queue: string;
+  readonly consumes: readonly T[];
+  readonly namespace?: string;
+  readonly retry?: RetryPolicy;
+  readonly deliveryLimit?: number;
+}): QueueTopology<T> {
+  const namespace = options.namespace ?? '';
+  const queue = `${namespace}${options.queue}`;
+  const retry = options.retry ?? defaultRetry;
+  return {
+    queue,
+    retryExchange: `${queue}.retry`,
+    waitQueues: [...new Set(retry.delaysMs)].map((delayMs) => ({
+      name: `${queue}.wait.${delayMs}ms`,
+      delayMs,
+    })),
+    deadLetterQueue: `${queue}.dlq`,
+    bindings: options.consumes.map((type) => ({
+      exchange: exchangeName(catalog[type].exchange, namespace),
+      routingKey: type,
+    })),
+    retry,
+    deliveryLimit: options.deliveryLimit ?? 20,
+  };
+}
+
+/** The queue a service consumes from, named after the service. */
+export function serviceQueue<S extends ServiceName>(
+  service: S,
+  options: { readonly namespace?: string; readonly retry?: RetryPolicy } = {},
+): QueueTopology<ConsumedBy<S>> {
+  const consumes: readonly ConsumedBy<S>[] = services[service].consumes;
+  return queueTopology({ queue: service, consumes, ...options });
+}

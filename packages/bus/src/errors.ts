@@ -1,0 +1,24 @@
+/**
+ * Thrown by a handler when retrying cannot help (a rejected recipient, a missing referenced record):
+ * the message goes to the DLQ at once instead of waiting out every retry.
+ */
+export class PermanentFailure extends Error {
+  override readonly name = 'PermanentFailure';
+  readonly code = 'HERALD_PERMANENT_FAILURE';
+}
+
+/** Publishing could not reach the broker within the caller's deadline; the event was not sent. */
+export class BrokerUnavailable extends Error {
+  override readonly name = 'BrokerUnavailable';
+  readonly code = 'HERALD_BROKER_UNAVAILABLE';
+}
+
+/** The broker refused (nacked) a publish; the event was not stored. */
+export class PublishRejected extends Error {
+  override readonly name = 'PublishRejected';
+  readonly code = 'HERALD_PUBLISH_REJECTED';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

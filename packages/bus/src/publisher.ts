@@ -1,0 +1,161 @@
+import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import {
+  catalog,
+  createEvent,
+  exchangeName,
+  type AnyEvent,
+  type CreateEventOptions,
+  type Event,
+  type EventData,
+  type EventType,
+} from '@herald/contracts';
+import type { BrokerConnection } from './connection.js';
+import { BrokerUnavailable, PublishRejected, errorMessage } from './errors.js';
+import type { Logger } from './logger.js';
+import { declareExchanges } from './topology.js';
+
+export interface PublisherOptions<T extends EventType> {
+  readonly connection: BrokerConnection;
+  /** Written as the envelope's `source` and the AMQP `appId`. */
+  readonly source: string;
+  /** The events this publisher may send; their exchanges are declared on connect. */
+  readonly produces: readonly T[];
+  readonly namespace?: string;
+  readonly logger: Logger;
+  /** How long `publish` waits for a connection before failing with BrokerUnavailable. */
+  readonly connectTimeoutMs?: number;
+}
+
+export interface PublishOptions {
+  /** Extra AMQP headers, e.g. W3C trace context. */
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * Publishes catalog events on a confirm channel: `publish` resolves only once the broker has taken
+ * responsibility for the message, and rejects (BrokerUnavailable / PublishRejected) otherwise, so a
+ * caller such as the outbox relay never mistakes "sent" for "stored".
+ */
+export class Publisher<T extends EventType> {
+  readonly #options: PublisherOptions<T>;
+  #channel: ConfirmChannel | undefined;
+  #drained: Promise<void> = Promise.resolve();
+  #channelWaiters: (() => void)[] = [];
+
+  constructor(options: PublisherOptions<T>) {
+    this.#options = options;
+  }
+
+  get ready(): boolean {
+    return this.#channel !== undefined;
+  }
+
+  /** Opens the confirm channel on every (re)connection. */
+  async start(): Promise<void> {
+    await this.#options.connection.onConnected((connection) => this.#open(connection));
+  }
+
+  /** Validates `data` against the contract, wraps it in an envelope and publishes it. */
+  async publish<K extends T>(
+    type: K,
+    data: EventData<K>,
+    options: PublishOptions & CreateEventOptions = {},
+  ): Promise<Event<K>> {
+    const event = createEvent(type, data, this.#options.source, options);
+    await this.publishEvent(event as AnyEvent, options);
+    return event;
+  }
+
+  /** Publishes an already-built event (the outbox relay's path). */
+  async publishEvent(event: AnyEvent, options: PublishOptions = {}): Promise<void> {
+    if (!this.#options.produces.includes(event.type as T)) {
+      throw new Error(`${this.#options.source} does not produce ${event.type}`);
+    }
+    const channel = await this.#awaitChannel();
+    const exchange = exchangeName(catalog[event.type].exchange, this.#options.namespace);
+    const properties: Options.Publish = {
+      messageId: event.id,
+      type: event.type,
+      appId: event.source,
+      timestamp: Math.floor(Date.parse(event.time) / 1000),
+      contentType: 'application/json',
+      persistent: true,
+      mandatory: true,
+      headers: { 'x-herald-version': event.version, ...options.headers },
+    };
+    // Backpressure: when the socket buffer is full, later publishes wait for it to drain.
+    await this.#drained;
+    const body = Buffer.from(JSON.stringify(event));
+    await new Promise<void>((resolve, reject) => {
+      const written = channel.publish(exchange, event.type, body, properties, (err) => {
+        if (err) reject(new PublishRejected(`${event.type} ${event.id}: ${errorMessage(err)}`));
+        else resolve();
+      });
+      if (!written) {
+        this.#drained = new Promise((done) => {
+          channel.once('drain', done);
+          channel.once('close', done);
+        });
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    const channel = this.#channel;
+    this.#channel = undefined;
+    await channel?.close().catch(() => undefined);
+  }
+
+  async #open(connection: ChannelModel): Promise<void> {
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', (err: unknown) =>
+      this.#options.logger.warn({ err: errorMessage(err) }, 'publish channel error'),
+    );
+    channel.on('return', (message: { fields: { exchange: string; routingKey: string } }) =>
+      this.#options.logger.warn(
+        { exchange: message.fields.exchange, routingKey: message.fields.routingKey },
+        'event had no queue bound to receive it',
+      ),
+    );
+    channel.on('close', () => {
+      if (this.#channel === channel) this.#channel = undefined;
+      if (connection === this.#options.connection.current) void this.#reopen(connection);
+    });
+    await declareExchanges(
+      channel,
+      this.#options.produces.map((type) =>
+        exchangeName(catalog[type].exchange, this.#options.namespace),
+      ),
+    );
+    this.#drained = Promise.resolve();
+    this.#channel = channel;
+    for (const wake of this.#channelWaiters.splice(0)) wake();
+  }
+
+  /** A channel closed by the broker (not the connection) is reopened on the same connection. */
+  async #reopen(connection: ChannelModel): Promise<void> {
+    try {
+      await this.#open(connection);
+    } catch (error) {
+      this.#options.logger.warn({ err: errorMessage(error) }, 'could not reopen publish channel');
+    }
+  }
+
+  async #awaitChannel(): Promise<ConfirmChannel> {
+    if (this.#channel) return this.#channel;
+    const timeoutMs = this.#options.connectTimeoutMs ?? 5_000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#channelWaiters = this.#channelWaiters.filter((w) => w !== wake);
+        reject(new BrokerUnavailable(`no broker connection within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.#channelWaiters.push(wake);
+    });
+    if (!this.#channel) throw new BrokerUnavailable('broker connection lost');
+    return this.#channel;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './mongo.js';
+export * from './outbox.js';
+export * from './processed-events.js';

@@ -1,0 +1,70 @@
+import { servers } from './servers.js';
+
+/** RabbitMQ's management HTTP API: works the same for a native broker and one in a container. */
+async function management(path: string, init: RequestInit = {}): Promise<Response> {
+  const base = new URL(servers.management);
+  const auth = Buffer.from(
+    `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
+  ).toString('base64');
+  base.username = '';
+  base.password = '';
+  const response = await fetch(new URL(`/api${path}`, base), {
+    ...init,
+    headers: {
+      authorization: `Basic ${auth}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
+  });
+  if (!response.ok && response.status !== 404) {
+    throw new Error(
+      `management API ${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`,
+    );
+  }
+  return response;
+}
+
+interface ConnectionInfo {
+  name: string;
+  client_properties?: { connection_name?: string };
+}
+
+/** Closes, from the broker side, every connection whose client name starts with `prefix`. */
+export async function closeConnections(prefix: string): Promise<number> {
+  // The management API refreshes its connection list every few seconds; poll until one shows up.
+  for (let tries = 0; tries < 50; tries++) {
+    const list = (await (await management('/connections')).json()) as ConnectionInfo[];
+    const mine = list.filter((c) => c.client_properties?.connection_name?.startsWith(prefix));
+    if (mine.length > 0) {
+      for (const c of mine) {
+        await management(`/connections/${encodeURIComponent(c.name)}`, {
+          method: 'DELETE',
+          headers: { 'x-reason': 'closed by test' },
+        });
+      }
+      return mine.length;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no broker connection named ${prefix}*`);
+}
+
+/** Ready + unacked messages of a queue, straight from the broker. */
+export async function queueDepth(queue: string): Promise<number> {
+  const response = await management(`/queues/%2F/${encodeURIComponent(queue)}`);
+  if (response.status === 404) return 0;
+  const info = (await response.json()) as { messages?: number };
+  return info.messages ?? 0;
+}
+
+/** Deletes every queue and exchange of a test namespace. */
+export async function deleteNamespace(namespace: string): Promise<void> {
+  const queues = (await (await management('/queues/%2F')).json()) as { name: string }[];
+  for (const q of queues.filter((q) => q.name.startsWith(namespace))) {
+    await management(`/queues/%2F/${encodeURIComponent(q.name)}`, { method: 'DELETE' });
+  }
+  const exchanges = (await (await management('/exchanges/%2F')).json()) as { name: string }[];
+  for (const e of exchanges.filter((e) => e.name.startsWith(namespace))) {
+    await management(`/exchanges/%2F/${encodeURIComponent(e.name)}`, { method: 'DELETE' });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './broker-admin.js';
+export * from './servers.js';
+export * from './wait.js';

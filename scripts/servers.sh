@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Brings up the real servers Herald needs (RabbitMQ, a MongoDB-wire store) or reuses running ones.
+# Order of preference per server: a URL in the environment / something already on the default port,
+# then Docker Compose where a Docker engine answers, then a native server on this machine.
+# Usage: scripts/servers.sh up|down|status   (prints the URLs as shell exports on `up`)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+HERALD_HOME="${HERALD_HOME:-$HOME/.herald}"
+CACHE_BIN="$HERALD_HOME/bin"
+FERRETDB_VERSION="${FERRETDB_VERSION:-v1.24.2}"
+RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}"
+RABBITMQ_MANAGEMENT_URL="${RABBITMQ_MANAGEMENT_URL:-http://guest:guest@127.0.0.1:15672}"
+MONGO_URL="${MONGO_URL:-mongodb://127.0.0.1:27017}"
+
+log() { printf '[servers] %s\n' "$*" >&2; }
+die() { printf '[servers] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# host:port of a URL such as amqp://user:pass@host:port/vhost
+host_port() {
+  local rest="${1#*://}"; rest="${rest##*@}"; rest="${rest%%/*}"; rest="${rest%%\?*}"
+  local host="${rest%%:*}" port="${rest##*:}"
+  [ "$port" = "$rest" ] && port="$2"
+  printf '%s %s\n' "${host:-127.0.0.1}" "$port"
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() { # host port seconds what
+  local i
+  for ((i = 0; i < $3 * 2; i++)); do port_open "$1" "$2" && return 0; sleep 0.5; done
+  return 1
+}
+
+docker_engine() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
+
+need_root_for() {
+  [ "$(id -u)" = 0 ] || die "$1 is not installed and installing it needs root. Install it yourself: $2"
+}
+
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "$1 is missing and this is not a Debian-family machine; install it or set the URL env var."
+  need_root_for "$1" "apt-get install -y $*"
+  log "installing $* with apt-get (one time)"
+  if [ ! -f /var/lib/apt/periodic/herald-updated ]; then
+    apt-get update -qq >&2 && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/herald-updated
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+# ---------------------------------------------------------------- RabbitMQ
+rabbit_up() {
+  read -r host port < <(host_port "$RABBITMQ_URL" 5672)
+  if port_open "$host" "$port"; then log "RabbitMQ: reusing $host:$port"; return; fi
+  if [ "$host" != 127.0.0.1 ] && [ "$host" != localhost ]; then
+    die "RABBITMQ_URL points at $host:$port, which does not answer"
+  fi
+  if docker_engine; then
+    log "RabbitMQ: starting with Docker Compose"
+    docker compose -f "$ROOT/deploy/docker-compose.yml" up -d rabbitmq >&2
+  else
+    command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || apt_install rabbitmq-server
+    export PATH="$PATH:/usr/sbin"
+    # A fixed node name avoids boot failures when the host name does not resolve.
+    if ! grep -qs 'NODENAME=rabbit@localhost' /etc/rabbitmq/rabbitmq-env.conf; then
+      need_root_for "configuring rabbitmq-server" "echo NODENAME=rabbit@localhost > /etc/rabbitmq/rabbitmq-env.conf"
+      echo 'NODENAME=rabbit@localhost' >>/etc/rabbitmq/rabbitmq-env.conf
+    fi
+    rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
+    log "RabbitMQ: starting native rabbitmq-server"
+    rabbitmq-server -detached >&2 2>/dev/null || true
+  fi
+  # Right after -detached the node may not exist yet, so await_startup can fail: poll instead.
+  wait_port "$host" "$port" 90 || die "RabbitMQ did not open $host:$port within 90 s (see /var/log/rabbitmq)"
+  if command -v rabbitmq-diagnostics >/dev/null 2>&1; then
+    local i
+    for ((i = 0; i < 60; i++)); do rabbitmq-diagnostics -q check_running >/dev/null 2>&1 && break; sleep 1; done
+  fi
+  log "RabbitMQ: up on $host:$port"
+}
+
+rabbit_down() {
+  if command -v rabbitmqctl >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmqctl ]; then
+    PATH="$PATH:/usr/sbin" rabbitmqctl stop >/dev/null 2>&1 && log "RabbitMQ: stopped" || true
+  fi
+}
+
+# ---------------------------------------------------------------- MongoDB-wire store
+ferretdb_bin() {
+  local bin="$CACHE_BIN/ferretdb-$FERRETDB_VERSION"
+  if [ -x "$bin" ]; then printf '%s\n' "$bin"; return; fi
+  command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] ||
+    die "No MongoDB-wire store: no mongod on PATH, no MONGO_URL, and no Go toolchain to build FerretDB. Install Go (or mongod), or set MONGO_URL."
+  export PATH="$PATH:/usr/local/go/bin"
+  log "building FerretDB $FERRETDB_VERSION from the Go module proxy (first run only, a few minutes)"
+  local src_dir mod
+  mod="$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")" ||
+    die "could not download the FerretDB module: $mod"
+  src_dir="$(printf '%s' "$mod" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -d "$src_dir" ] || die "FerretDB module directory not found after download"
+  local work="$HERALD_HOME/src/ferretdb-$FERRETDB_VERSION"
+  rm -rf "$work" && mkdir -p "$work" "$CACHE_BIN"
+  cp -r "$src_dir/." "$work" && chmod -R u+w "$work"
+  # The module omits the version file that the binary embeds; without it the binary panics at start.
+  echo "$FERRETDB_VERSION" >"$work/build/version/version.txt"
+  (cd "$work" && CGO_ENABLED=0 go build -buildvcs=false -o "$bin.tmp" ./cmd/ferretdb) >&2 ||
+    die "building FerretDB failed (see the Go output above)"
+  mv "$bin.tmp" "$bin"
+  rm -rf "$work"
+  printf '%s\n' "$bin"
+}
+
+mongo_up() {
+  read -r host port < <(host_port "$MONGO_URL" 27017)
+  if port_open "$host" "$port"; then log "store: reusing $host:$port"; return; fi
+  if [ "$host" != 127.0.0.1 ] && [ "$host" != localhost ]; then
+    die "MONGO_URL points at $host:$port, which does not answer"
+  fi
+  mkdir -p "$HERALD_HOME/log"
+  if docker_engine; then
+    log "store: starting MongoDB with Docker Compose"
+    docker compose -f "$ROOT/deploy/docker-compose.yml" up -d mongo >&2
+  elif command -v mongod >/dev/null 2>&1; then
+    log "store: starting mongod"
+    mkdir -p "$HERALD_HOME/mongod"
+    mongod --dbpath "$HERALD_HOME/mongod" --bind_ip 127.0.0.1 --port "$port" --fork \
+      --logpath "$HERALD_HOME/log/mongod.log" >&2
+  else
+    local bin
+    bin="$(ferretdb_bin)"
+    mkdir -p "$HERALD_HOME/ferretdb"
+    log "store: starting FerretDB (SQLite backend, data in $HERALD_HOME/ferretdb)"
+    DO_NOT_TRACK=1 nohup "$bin" --handler=sqlite --sqlite-url="file:$HERALD_HOME/ferretdb/" \
+      --listen-addr="127.0.0.1:$port" --state-dir=- --debug-addr=- --telemetry=disable \
+      --log-level=warn >"$HERALD_HOME/log/ferretdb.log" 2>&1 &
+    echo $! >"$HERALD_HOME/ferretdb.pid"
+  fi
+  wait_port "$host" "$port" 60 || die "the store did not open $host:$port within 60 s (see $HERALD_HOME/log)"
+  log "store: up on $host:$port"
+}
+
+mongo_down() {
+  if [ -f "$HERALD_HOME/ferretdb.pid" ]; then
+    kill "$(cat "$HERALD_HOME/ferretdb.pid")" 2>/dev/null && log "FerretDB: stopped" || true
+    rm -f "$HERALD_HOME/ferretdb.pid"
+  fi
+  if command -v mongod >/dev/null 2>&1 && [ -d "$HERALD_HOME/mongod" ]; then
+    mongod --dbpath "$HERALD_HOME/mongod" --shutdown >/dev/null 2>&1 || true
+  fi
+}
+
+case "${1:-up}" in
+  up)
+    rabbit_up
+    mongo_up
+    printf 'export RABBITMQ_URL=%q\nexport RABBITMQ_MANAGEMENT_URL=%q\nexport MONGO_URL=%q\n' \
+      "$RABBITMQ_URL" "$RABBITMQ_MANAGEMENT_URL" "$MONGO_URL"
+    ;;
+  down) rabbit_down; mongo_down ;;
+  status)
+    read -r h p < <(host_port "$RABBITMQ_URL" 5672); port_open "$h" "$p" && echo "rabbitmq: up ($h:$p)" || echo "rabbitmq: down"
+    read -r h p < <(host_port "$MONGO_URL" 27017); port_open "$h" "$p" && echo "store: up ($h:$p)" || echo "store: down"
+    ;;
+  *) die "usage: $0 up|down|status" ;;
+esac
