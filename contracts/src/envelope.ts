@@ -33,21 +33,35 @@ export interface CreateEventOptions {
   readonly time?: Date;
 }
 
-/** Builds a validated event; throws ContractViolation when `data` does not match the schema. */
+/**
+ * Builds a validated event; throws ContractViolation when `data` does not match the schema or the
+ * envelope would not pass `parseEvent` (a non-uuid `id`, an empty `source`, an invalid `time`).
+ */
 export function createEvent<T extends EventType>(
   type: T,
   data: EventData<T>,
   source: string,
   options: CreateEventOptions = {},
 ): Event<T> {
-  return {
+  const time = options.time ?? new Date();
+  if (Number.isNaN(time.getTime())) throw new ContractViolation(`${type}: time is an invalid Date`);
+  const event: Event<T> = {
     id: options.id ?? randomUUID(),
     type,
     version: catalog[type].version,
     source,
-    time: (options.time ?? new Date()).toISOString(),
+    time: time.toISOString(),
     data: parseData(type, data),
   };
+  // What every consumer will check: failing here keeps a bad envelope out of the broker.
+  const envelope = Envelope.safeParse(event);
+  if (!envelope.success) {
+    throw new ContractViolation(
+      `${type} envelope: ${z.prettifyError(envelope.error)}`,
+      envelope.error.issues,
+    );
+  }
+  return event;
 }
 
 export class ContractViolation extends Error {

@@ -22,6 +22,11 @@ export interface DeadLetter {
 
 export type Selector = { readonly all: true } | { readonly messageId: string };
 
+export class DeadLetterQueueMissing extends Error {
+  override readonly name = 'DeadLetterQueueMissing';
+  readonly code = 'HERALD_DLQ_MISSING';
+}
+
 function describe(message: GetMessage, position: number): DeadLetter {
   const p = message.properties;
   // The broker's own dead-lettering (delivery limit) records its reason in x-death instead.
@@ -60,7 +65,14 @@ async function withDeadLetters<R>(
   act: (channel: ConfirmChannel, messages: GetMessage[]) => Promise<R>,
 ): Promise<R> {
   const channel = await connection.createConfirmChannel();
+  // A missing queue closes the channel with 404; report that instead of crashing on the event.
+  channel.on('error', () => undefined);
   try {
+    await channel.checkQueue(topology.deadLetterQueue).catch(() => {
+      throw new DeadLetterQueueMissing(
+        `${topology.deadLetterQueue} does not exist (has the service consumed yet?)`,
+      );
+    });
     const messages: GetMessage[] = [];
     while (messages.length < limit) {
       const message = await channel.get(topology.deadLetterQueue, { noAck: false });

@@ -125,7 +125,8 @@ export class OutboxRelay {
         for (const event of doc.outbox ?? []) {
           const { headers, ...envelope } = event;
           await this.#options.sink.publishEvent(envelope as AnyEvent, headers ? { headers } : {});
-          await collection.updateOne({ _id: doc._id }, { $pull: { outbox: { id: event.id } } });
+          // The whole stored element, not a condition: FerretDB's $pull matches by equality only.
+          await collection.updateOne({ _id: doc._id }, { $pull: { outbox: event } });
           this.#published++;
           moved++;
         }

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db, MongoClient } from 'mongodb';
+import { BrokerConnection, Consumer, Publisher } from '@herald/bus';
+import { createEvent, queueTopology, type Event } from '@herald/contracts';
+import { deleteNamespace, eventually, mongoUrlForTest, recordOutcomes, servers, testLogger, uniqueNamespace } from '@herald/testkit';
+import { connectMongo } from './mongo.js';
+import { OutboxRelay, outboxFields, type WithOutbox } from './outbox.js';
+import { ProcessedEvents } from './processed-events.js';
+
+const namespace = uniqueNamespace('store');
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  ({ client, db } = await connectMongo(mongoUrlForTest(namespace), 'store-test'));
+});
+
+afterAll(async () => {
+  await db.dropDatabase();
+  await client.close();
+  await deleteNamespace(namespace);
+});
+
+const user = (n: number) => ({ userId: `u${n}`, email: `u${n}@example.test`, name: `U ${n}`, handle: `u${n}` });
+
+describe('ProcessedEvents', () => {
+  it('runs the side effect once per consumer and event, however often the event comes', async () => {
+    const processed = new ProcessedEvents(db);
+    let effects = 0;
+    const effect = async () => {
+      effects++;
+    };
+    expect(await processed.once('notifier', 'e1', effect)).toBe(true);
+    expect(await processed.once('notifier', 'e1', effect)).toBe(false);
+    expect(await processed.once('mailer', 'e1', effect)).toBe(true); // another consumer has its own record
+    expect(effects).toBe(2);
+    expect(await db.collection('processed_events').countDocuments()).toBe(2);
+  });
+
+  it('does not record an event whose side effect failed, so the retry runs it', async () => {
+    const processed = new ProcessedEvents(db);
+    await expect(processed.once('notifier', 'e2', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await processed.has('notifier', 'e2')).toBe(false);
+  });
+});
+
+describe('OutboxRelay', () => {
+  interface UserDoc extends WithOutbox {
+    _id: string;
+  }
+
+  it('keeps events in their documents while the broker is unreachable, then relays them exactly once each', async () => {
+    const users = db.collection<UserDoc>('users');
+    const events = [1, 2, 3].map((n) => createEvent('user.registered', user(n), 'api'));
+    for (const [i, event] of events.entries()) {
+      await users.insertOne({ _id: `u${i}`, ...outboxFields([event]) });
+    }
+
+    // A broker nobody listens on: publishing fails, nothing is lost.
+    const dead = new BrokerConnection({ url: 'amqp://guest:guest@127.0.0.1:1', name: `${namespace}dead`, logger: testLogger, reconnectMaxMs: 200 });
+    dead.start();
+    const offline = new Publisher({ connection: dead, source: 'api', produces: ['user.registered'], namespace, logger: testLogger, connectTimeoutMs: 100 });
+    await offline.start();
+    const stalled = new OutboxRelay({ db, collections: ['users'], sink: offline, logger: testLogger, pollMs: 50 });
+    stalled.start();
+    await new Promise((r) => setTimeout(r, 400));
+    await stalled.stop();
+    await dead.close();
+    expect(stalled.published).toBe(0);
+    expect((await stalled.backlog()).count).toBe(3);
+
+    // The broker is reachable: a consumer sees each event once, and the documents are clean.
+    const connection = new BrokerConnection({ url: servers.rabbitmq, name: `${namespace}live`, logger: testLogger });
+    connection.start();
+    const consumer = new Consumer({ connection, topology: queueTopology({ queue: 'outbox', consumes: ['user.registered'], namespace }), name: 't', logger: testLogger });
+    const received: Event<'user.registered'>[] = [];
+    consumer.on('user.registered', async (event) => {
+      received.push(event);
+    });
+    const outcomes = recordOutcomes(consumer);
+    await consumer.start();
+    await eventually('subscribed', () => consumer.consuming);
+    const publisher = new Publisher({ connection, source: 'api', produces: ['user.registered'], namespace, logger: testLogger });
+    await publisher.start();
+    const relay = new OutboxRelay({ db, collections: ['users'], sink: publisher, logger: testLogger, pollMs: 50 });
+    relay.start();
+    await outcomes.until('3 events', (all) => all.length === 3);
+    await relay.stop();
+    await connection.close();
+
+    expect(received.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(await users.countDocuments({ outbox: { $exists: true, $ne: [] } })).toBe(0);
+    expect((await relay.backlog()).count).toBe(0);
+  });
+});
