@@ -4,8 +4,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiagnosticSeverity, Parser, type Diagnostic } from '@asyncapi/parser';
 import { buildAsyncApi } from '../src/asyncapi.js';
+import { formatFinding, validateAsyncApi } from './validate-asyncapi.js';
 
 const file = fileURLToPath(new URL('../asyncapi.json', import.meta.url));
 // npm runs workspace scripts in the workspace; INIT_CWD is where the user typed the command.
@@ -14,29 +14,20 @@ const check = process.argv.includes('--check');
 
 const rendered = `${JSON.stringify(buildAsyncApi(), null, 2)}\n`;
 
-function severityName(severity: DiagnosticSeverity): string {
-  return DiagnosticSeverity[severity]?.toLowerCase() ?? String(severity);
-}
-
-function describe(d: Diagnostic): string {
-  const at = d.path.length > 0 ? d.path.join('.') : '(document)';
-  return `  ${severityName(d.severity)} ${d.code}: ${d.message}\n    at ${at}`;
-}
-
-/** Validates with the official parser; returns false when any diagnostic is an error. */
+/** Prints the findings; returns false when any of them is an error. */
 async function validate(json: string): Promise<boolean> {
-  const diagnostics = await new Parser().validate(json);
-  const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+  const findings = await validateAsyncApi(json);
+  const errors = findings.filter((f) => f.severity === 'error');
   // Information and hints (such as "3.1.0 exists") are not worth a line on every run.
-  const warnings = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning);
+  const warnings = findings.filter((f) => f.severity === 'warning');
   if (warnings.length > 0) {
     console.warn(
-      `${shown}: ${warnings.length} AsyncAPI warning(s):\n${warnings.map(describe).join('\n')}`,
+      `${shown}: ${warnings.length} AsyncAPI warning(s):\n${warnings.map(formatFinding).join('\n')}`,
     );
   }
   if (errors.length > 0) {
     console.error(
-      `${shown}: ${errors.length} AsyncAPI error(s):\n${errors.map(describe).join('\n')}`,
+      `${shown}: ${errors.length} AsyncAPI error(s):\n${errors.map(formatFinding).join('\n')}`,
     );
     return false;
   }
@@ -57,7 +48,10 @@ async function main(): Promise<number> {
     console.log(`wrote ${shown}`);
     return (await validate(rendered)) ? 0 : 1;
   }
-  const onDisk = await readFile(file, 'utf8').catch(() => undefined);
+  const onDisk = await readFile(file, 'utf8').catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  });
   let ok = true;
   if (onDisk === undefined) {
     console.error(`${shown} is missing: run \`npm run asyncapi\` and commit it.`);

@@ -70,8 +70,8 @@ function pointer(...segments: string[]): Ref {
 
 /**
  * JSON Schema of what consumers accept (`io: 'input'`: zod objects strip unknown keys rather than
- * reject them, so adding an optional field is not a breaking change). Draft-07, the base of the
- * AsyncAPI schema format; the `$schema` marker is dropped because the message declares the format.
+ * reject them, so adding an optional field is not a breaking change). Draft-07 without its `$schema`
+ * marker: payloads use AsyncAPI's default schema format, a superset of draft-07.
  */
 function jsonSchema(schema: z.ZodType): JsonSchema {
   const json: JsonSchema = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' });

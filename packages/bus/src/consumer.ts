@@ -119,7 +119,7 @@ export class Consumer<T extends EventType> {
   async start(): Promise<void> {
     const missing = this.#options.topology.bindings
       .map((b) => b.routingKey)
-      .filter((type) => !this.#handlers.has(type as EventType));
+      .filter((type) => !this.#handlers.has(type));
     if (missing.length > 0) {
       throw new Error(
         `${this.#options.name}: queue is bound to ${missing.join(', ')} but has no handler`,

@@ -25,7 +25,11 @@ export function attemptOf(properties: MessageProperties): number {
 export function headerString(properties: MessageProperties, name: string): string | undefined {
   const raw: unknown = properties.headers?.[name];
   if (raw === undefined || raw === null) return undefined;
-  return Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
+  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint')
+    return raw.toString();
+  return JSON.stringify(raw);
 }
 
 /** Keeps error text well under AMQP's 64 KiB header table. */

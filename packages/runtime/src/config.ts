@@ -12,6 +12,8 @@ export const CommonEnv = z.object({
     .string()
     .regex(/^[a-z0-9_.-]*$/)
     .default(''),
+  /** Interface the HTTP server (health, metrics, API) binds to. */
+  HOST: z.string().default('0.0.0.0'),
   /** How long SIGTERM waits for in-flight work before giving up. */
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(15_000),
 });

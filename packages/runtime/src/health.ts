@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { HttpServer } from './http.js';
 
 /** A readiness check: true when the dependency it watches is usable right now. */
 export type ReadinessCheck = () => boolean | Promise<boolean>;
@@ -8,7 +8,7 @@ export type ReadinessCheck = () => boolean | Promise<boolean>;
  * dependency check passes, so a consumer that lost its broker channel is taken out of rotation.
  */
 export function registerHealthRoutes(
-  app: FastifyInstance,
+  app: HttpServer,
   checks: Record<string, ReadinessCheck>,
 ): void {
   app.get('/healthz', { logLevel: 'warn' }, () => ({ status: 'ok' }));

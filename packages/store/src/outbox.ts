@@ -124,7 +124,7 @@ export class OutboxRelay {
       for await (const doc of docs) {
         for (const event of doc.outbox ?? []) {
           const { headers, ...envelope } = event;
-          await this.#options.sink.publishEvent(envelope as AnyEvent, headers ? { headers } : {});
+          await this.#options.sink.publishEvent(envelope, headers ? { headers } : {});
           // The whole stored element, not a condition: FerretDB's $pull matches by equality only.
           await collection.updateOne({ _id: doc._id }, { $pull: { outbox: event } });
           this.#published++;

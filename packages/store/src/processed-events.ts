@@ -45,3 +45,14 @@ export class ProcessedEvents {
     return true;
   }
 }
+
+/** Wraps a handler so each event id runs it once for `consumer` (redeliveries become no-ops). */
+export function idempotent<E extends { readonly id: string }, C>(
+  processed: ProcessedEvents,
+  consumer: string,
+  handler: (event: E, context: C) => Promise<void>,
+): (event: E, context: C) => Promise<void> {
+  return async (event, context) => {
+    await processed.once(consumer, event.id, () => handler(event, context));
+  };
+}

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, MongoClient } from 'mongodb';
 import { BrokerConnection, Consumer, Publisher } from '@herald/bus';
 import { createEvent, queueTopology, type Event } from '@herald/contracts';
-import { deleteNamespace, eventually, mongoUrlForTest, recordOutcomes, servers, testLogger, uniqueNamespace } from '@herald/testkit';
+import {
+  deleteNamespace,
+  eventually,
+  mongoUrlForTest,
+  recordOutcomes,
+  servers,
+  testLogger,
+  uniqueNamespace,
+} from '@herald/testkit';
 import { connectMongo } from './mongo.js';
 import { OutboxRelay, outboxFields, type WithOutbox } from './outbox.js';
 import { ProcessedEvents } from './processed-events.js';
@@ -21,7 +29,12 @@ afterAll(async () => {
   await deleteNamespace(namespace);
 });
 
-const user = (n: number) => ({ userId: `u${n}`, email: `u${n}@example.test`, name: `U ${n}`, handle: `u${n}` });
+const user = (n: number) => ({
+  userId: `u${n}`,
+  email: `u${n}@example.test`,
+  name: `U ${n}`,
+  handle: `u${n}`,
+});
 
 describe('ProcessedEvents', () => {
   it('runs the side effect once per consumer and event, however often the event comes', async () => {
@@ -39,7 +52,9 @@ describe('ProcessedEvents', () => {
 
   it('does not record an event whose side effect failed, so the retry runs it', async () => {
     const processed = new ProcessedEvents(db);
-    await expect(processed.once('notifier', 'e2', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      processed.once('notifier', 'e2', () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
     expect(await processed.has('notifier', 'e2')).toBe(false);
   });
 });
@@ -57,11 +72,29 @@ describe('OutboxRelay', () => {
     }
 
     // A broker nobody listens on: publishing fails, nothing is lost.
-    const dead = new BrokerConnection({ url: 'amqp://guest:guest@127.0.0.1:1', name: `${namespace}dead`, logger: testLogger, reconnectMaxMs: 200 });
+    const dead = new BrokerConnection({
+      url: 'amqp://guest:guest@127.0.0.1:1',
+      name: `${namespace}dead`,
+      logger: testLogger,
+      reconnectMaxMs: 200,
+    });
     dead.start();
-    const offline = new Publisher({ connection: dead, source: 'api', produces: ['user.registered'], namespace, logger: testLogger, connectTimeoutMs: 100 });
+    const offline = new Publisher({
+      connection: dead,
+      source: 'api',
+      produces: ['user.registered'],
+      namespace,
+      logger: testLogger,
+      connectTimeoutMs: 100,
+    });
     await offline.start();
-    const stalled = new OutboxRelay({ db, collections: ['users'], sink: offline, logger: testLogger, pollMs: 50 });
+    const stalled = new OutboxRelay({
+      db,
+      collections: ['users'],
+      sink: offline,
+      logger: testLogger,
+      pollMs: 50,
+    });
     stalled.start();
     await new Promise((r) => setTimeout(r, 400));
     await stalled.stop();
@@ -70,9 +103,18 @@ describe('OutboxRelay', () => {
     expect((await stalled.backlog()).count).toBe(3);
 
     // The broker is reachable: a consumer sees each event once, and the documents are clean.
-    const connection = new BrokerConnection({ url: servers.rabbitmq, name: `${namespace}live`, logger: testLogger });
+    const connection = new BrokerConnection({
+      url: servers.rabbitmq,
+      name: `${namespace}live`,
+      logger: testLogger,
+    });
     connection.start();
-    const consumer = new Consumer({ connection, topology: queueTopology({ queue: 'outbox', consumes: ['user.registered'], namespace }), name: 't', logger: testLogger });
+    const consumer = new Consumer({
+      connection,
+      topology: queueTopology({ queue: 'outbox', consumes: ['user.registered'], namespace }),
+      name: 't',
+      logger: testLogger,
+    });
     const received: Event<'user.registered'>[] = [];
     consumer.on('user.registered', async (event) => {
       received.push(event);
@@ -80,9 +122,21 @@ describe('OutboxRelay', () => {
     const outcomes = recordOutcomes(consumer);
     await consumer.start();
     await eventually('subscribed', () => consumer.consuming);
-    const publisher = new Publisher({ connection, source: 'api', produces: ['user.registered'], namespace, logger: testLogger });
+    const publisher = new Publisher({
+      connection,
+      source: 'api',
+      produces: ['user.registered'],
+      namespace,
+      logger: testLogger,
+    });
     await publisher.start();
-    const relay = new OutboxRelay({ db, collections: ['users'], sink: publisher, logger: testLogger, pollMs: 50 });
+    const relay = new OutboxRelay({
+      db,
+      collections: ['users'],
+      sink: publisher,
+      logger: testLogger,
+      pollMs: 50,
+    });
     relay.start();
     await outcomes.until('3 events', (all) => all.length === 3);
     await relay.stop();

@@ -1,3 +1,4 @@
 export * from './broker-admin.js';
 export * from './servers.js';
 export * from './wait.js';
+export * from './services.js';

@@ -1,14 +1,12 @@
 import { pino } from 'pino';
-import type { Consumer, Outcome } from '@herald/bus';
-import type { EventType } from '@herald/contracts';
 
 /** Logs only at the level tests ask for (TEST_LOG_LEVEL), so failures can be debugged on demand. */
 export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-/** Polls `probe` until it returns a value that is not undefined/false, or fails with `what`. */
+/** Polls `probe` until it returns something other than undefined, null or false; fails naming `what`. */
 export async function eventually<T>(
   what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -16,22 +14,26 @@ export async function eventually<T>(
   while (Date.now() < deadline) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       last = error;
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }
 
 /** Collects a consumer's outcomes and lets a test await the ones it expects. */
-export function recordOutcomes<T extends EventType>(consumer: Consumer<T>) {
-  const seen: Outcome[] = [];
+export function recordOutcomes<O>(consumer: {
+  onOutcome(listener: (outcome: O) => void): unknown;
+}) {
+  const seen: O[] = [];
   consumer.onOutcome((o) => seen.push(o));
   return {
     seen,
-    until(what: string, predicate: (all: Outcome[]) => boolean, timeoutMs?: number) {
+    until(what: string, predicate: (all: O[]) => boolean, timeoutMs?: number) {
       return eventually(what, () => predicate(seen), timeoutMs);
     },
   };

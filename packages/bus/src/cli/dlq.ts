@@ -95,8 +95,11 @@ try {
       process.stdout.write(`purged ${n} message(s) from ${topology.deadLetterQueue}\n`);
       break;
     }
+    case undefined:
+      fail('missing command');
+      break;
     default:
-      fail(`unknown command "${command ?? ''}"`);
+      fail(`unknown command "${command}"`);
   }
 } catch (error) {
   if (!(error instanceof DeadLetterQueueMissing)) throw error;

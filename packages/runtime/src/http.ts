@@ -1,0 +1,64 @@
+import { fastify, type FastifyError } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { ErrorCode, AppError } from './app-error.js';
+
+export interface HttpServerOptions {
+  readonly logger: Logger;
+  /** Largest accepted request body; bigger ones get 413 before any parsing. */
+  readonly bodyLimit?: number;
+}
+
+/**
+ * A fastify server that validates with zod schemas and answers every failure with
+ * `{ error: CODE, message }`: 4xx with a reason for bad input, 5xx only for real faults.
+ */
+export function createHttpServer(options: HttpServerOptions) {
+  const app = fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.code(error.status).send({ error: error.code, message: error.message });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({
+        path: v.instancePath || '/',
+        message: v.message ?? 'invalid',
+      }));
+      return reply.code(400).send({
+        error: ErrorCode.validation.code,
+        message: `invalid ${error.validationContext ?? 'request'}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        issues,
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // fastify's own refusals: malformed JSON, wrong content type, body too large, ...
+      return reply
+        .code(status)
+        .send({ error: error.code ?? 'HERALD_BAD_REQUEST', message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'HERALD_INTERNAL', message: 'internal error' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: ErrorCode.notFound.code,
+      message: `no route ${request.method} ${request.url}`,
+    }),
+  );
+  return app;
+}
+
+export type HttpServer = ReturnType<typeof createHttpServer>;

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { eventually } from './wait.js';
+
+const root = join(import.meta.dirname, '../../..');
+
+export interface RunningService {
+  readonly name: string;
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** Everything the service printed, for assertions and for debugging a failure. */
+  readonly output: () => string;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Runs a service from source as its own process (the same main.ts production runs, built), and
+ * waits until its /readyz answers 200.
+ */
+export async function startService(
+  name: string,
+  env: Record<string, string>,
+  options: { readonly waitReady?: boolean } = {},
+): Promise<RunningService> {
+  const port = env.PORT ?? String(await freePort());
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@herald/source', '--import', 'tsx', join(root, 'services', name, 'src/main.ts')],
+    {
+      env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: port },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const service: RunningService = {
+    name,
+    url,
+    process: child,
+    output: () => output,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  if (options.waitReady ?? true) {
+    let exitedEarly = false;
+    void exited.then(() => (exitedEarly = true));
+    await eventually(
+      `${name} ready`,
+      async () => {
+        if (exitedEarly) throw new Error(`${name} exited:\n${output}`);
+        const response = await fetch(`${url}/readyz`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      30_000,
+    ).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw new Error(`${String(error)}\n--- ${name} output ---\n${output}`);
+    });
+  }
+  return service;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The full test suite: prerequisites, real servers, type check, lint, contract drift, every test.
+# Reuses RabbitMQ / the store when they already answer (env URLs or default ports), else starts them.
+set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/prereqs.sh
+herald_prereqs "$ROOT"
+
+eval "$(bash scripts/servers.sh up)"
+
+echo "[herald] type check and lint" >&2
+npx turbo run typecheck lint --output-logs=errors-only
+npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
+
+echo "[herald] AsyncAPI document is current and valid" >&2
+npm run --silent asyncapi -- --check
+
+echo "[herald] unit, integration and end-to-end tests" >&2
+npx vitest run "$@"

@@ -1,0 +1,14 @@
+/** An account as the API stores it. */
+export interface User {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly handle: string;
+  readonly passwordHash: string;
+  readonly createdAt: Date;
+}
+
+/** What a client may see of a user. */
+export function publicUser(user: User) {
+  return { id: user.id, email: user.email, name: user.name, handle: user.handle };
+}

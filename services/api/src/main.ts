@@ -1,0 +1,62 @@
+// Composition root: config, clients, outbox relay, HTTP, signals.
+import { randomUUID } from 'node:crypto';
+import { BrokerConnection, Publisher } from '@herald/bus';
+import { services } from '@herald/contracts';
+import { createLogger, onShutdown } from '@herald/runtime';
+import { OutboxRelay, connectMongo, mongoReachable } from '@herald/store';
+import { scryptHasher } from './adapters/password-hasher.js';
+import { UsersCollection } from './adapters/users-collection.js';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfig();
+const logger = createLogger('api', config.LOG_LEVEL);
+
+const { client, db } = await connectMongo(config.MONGO_URL, 'herald-api');
+const users = new UsersCollection(db);
+await users.ensureIndexes();
+
+const connection = new BrokerConnection({ url: config.RABBITMQ_URL, name: 'api', logger });
+const publisher = new Publisher({
+  connection,
+  source: 'api',
+  produces: services.api.produces,
+  namespace: config.HERALD_NAMESPACE,
+  logger,
+});
+const relay = new OutboxRelay({
+  db,
+  collections: [UsersCollection.collectionName],
+  sink: publisher,
+  logger,
+});
+
+const app = buildApp({
+  logger,
+  ports: {
+    users,
+    passwords: scryptHasher,
+    eventsWritten: () => relay.kick(),
+    now: () => new Date(),
+    newId: randomUUID,
+  },
+  // The API stays ready while the broker is down: writes keep their events in the outbox.
+  readiness: { store: () => mongoReachable(db) },
+});
+
+onShutdown(
+  async () => {
+    await app.close();
+    await relay.stop();
+    await publisher.close();
+    await connection.close();
+    await client.close();
+  },
+  logger,
+  config.SHUTDOWN_DEADLINE_MS,
+);
+
+connection.start();
+await publisher.start();
+relay.start();
+await app.listen({ port: config.PORT, host: config.HOST });

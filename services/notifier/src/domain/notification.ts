@@ -1,0 +1,18 @@
+/** An in-app notification, as the inbox shows it. */
+export interface Notification {
+  /** `${eventId}:${userId}`: one event notifies a user at most once, however often it arrives. */
+  readonly id: string;
+  readonly userId: string;
+  readonly kind: 'welcome' | 'task-assigned' | 'mentioned' | 'task-overdue' | 'workspace-invite';
+  readonly title: string;
+  readonly body: string;
+  /** Where the notification points, for the client to link to. */
+  readonly link?: { readonly workspaceId?: string; readonly taskId?: string };
+  readonly eventId: string;
+  readonly createdAt: Date;
+  readonly readAt: Date | null;
+}
+
+export function notificationId(eventId: string, userId: string): string {
+  return `${eventId}:${userId}`;
+}
