@@ -23,9 +23,38 @@ export const services = {
     ],
     consumes: [],
   },
+  mailer: {
+    produces: [],
+    consumes: [
+      'user.registered',
+      'workspace.member-invited',
+      'task.assigned',
+      'comment.created',
+      'task.overdue',
+      'digest.compiled',
+    ],
+  },
   notifier: {
     produces: [],
-    consumes: ['user.registered'],
+    consumes: [
+      'user.registered',
+      'workspace.member-invited',
+      'task.assigned',
+      'comment.created',
+      'task.overdue',
+    ],
+  },
+  activity: {
+    produces: [],
+    consumes: [
+      'workspace.created',
+      'workspace.member-invited',
+      'workspace.member-joined',
+      'task.created',
+      'task.status-changed',
+      'task.assigned',
+      'comment.created',
+    ],
   },
 } as const satisfies Record<
   string,

@@ -2,3 +2,4 @@ export * from './broker-admin.js';
 export * from './servers.js';
 export * from './wait.js';
 export * from './services.js';
+export * from './keys.js';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { testKeys } from './keys.js';
 import { eventually } from './wait.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -41,7 +42,15 @@ export async function startService(
     process.execPath,
     ['--conditions=@herald/source', '--import', 'tsx', join(root, 'services', name, 'src/main.ts')],
     {
-      env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: port },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        JWT_PUBLIC_KEY: testKeys.publicKeyPem,
+        JWT_PRIVATE_KEY: testKeys.privateKeyPem,
+        ...env,
+        PORT: port,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

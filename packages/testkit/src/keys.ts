@@ -1,0 +1,4 @@
+import { generateKeyPair } from '@herald/auth';
+
+/** One token key pair per test process; startService hands it to every service it starts. */
+export const testKeys = generateKeyPair();
