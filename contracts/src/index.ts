@@ -8,3 +8,4 @@ export * from './events/workspaces.js';
 export * from './events/tasks.js';
 export * from './events/schedule.js';
 export * from './events/digests.js';
+export * from './slots.js';

@@ -23,6 +23,15 @@ export const services = {
     ],
     consumes: [],
   },
+  scheduler: {
+    produces: [
+      'schedule.overdue-reminders.due',
+      'schedule.token-cleanup.due',
+      'schedule.daily-digest.due',
+      'system.heartbeat',
+    ],
+    consumes: [],
+  },
   mailer: {
     produces: [],
     consumes: [

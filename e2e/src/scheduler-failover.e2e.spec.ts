@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BrokerConnection, Consumer } from '@herald/bus';
+import { queueTopology } from '@herald/contracts';
+import { ProcessedEvents, connectMongo } from '@herald/store';
+import {
+  deleteNamespace,
+  eventually,
+  mongoUrlForTest,
+  servers,
+  startService,
+  testLogger,
+  uniqueNamespace,
+  type RunningService,
+} from '@herald/testkit';
+
+const namespace = uniqueNamespace('sched');
+const leaseTtlMs = 3_000;
+const renewMs = 1_000;
+const schedulerEnv = {
+  RABBITMQ_URL: servers.rabbitmq,
+  HERALD_NAMESPACE: namespace,
+  MONGO_URL: mongoUrlForTest(`${namespace}scheduler`),
+  LEASE_TTL_MS: String(leaseTtlMs),
+  LEASE_RENEW_MS: String(renewMs),
+  TICK_MS: '100',
+  SCHEDULES: JSON.stringify([
+    {
+      name: 'tick',
+      cron: '* * * * * *',
+      timezone: 'UTC',
+      misfire: 'catch-up',
+      event: 'system.heartbeat',
+    },
+  ]),
+};
+
+interface Status {
+  holder: string;
+  leader: boolean;
+  fencingToken: number | null;
+}
+
+const connection = new BrokerConnection({
+  url: servers.rabbitmq,
+  name: `${namespace}probe`,
+  logger: testLogger,
+});
+const deliveries: { slot: string; token: number }[] = [];
+const effects = new Map<string, number>();
+let replicas: RunningService[] = [];
+let cleanup: () => Promise<void>;
+
+async function statusOf(service: RunningService): Promise<Status | undefined> {
+  try {
+    const response = await fetch(`${service.url}/status`, { signal: AbortSignal.timeout(500) });
+    return (await response.json()) as Status;
+  } catch {
+    return undefined; // stopped or killed
+  }
+}
+
+async function leader(
+  excluding?: RunningService,
+): Promise<{ service: RunningService; token: number }> {
+  return eventually(
+    'a leader',
+    async () => {
+      for (const service of replicas) {
+        if (service === excluding) continue;
+        const status = await statusOf(service);
+        if (status?.leader && status.fencingToken !== null)
+          return { service, token: status.fencingToken };
+      }
+      return undefined;
+    },
+    leaseTtlMs * 4,
+  );
+}
+
+beforeAll(async () => {
+  const { client, db } = await connectMongo(mongoUrlForTest(`${namespace}probe`), 'probe');
+  const processed = new ProcessedEvents(db);
+  connection.start();
+  const consumer = new Consumer({
+    connection,
+    topology: queueTopology({ queue: 'probe', consumes: ['system.heartbeat'], namespace }),
+    name: 'probe',
+    logger: testLogger,
+  });
+  consumer.on('system.heartbeat', async (event) => {
+    deliveries.push({ slot: event.data.slot, token: event.data.fencingToken });
+    await processed.once('probe', event.id, async () => {
+      effects.set(event.data.slot, (effects.get(event.data.slot) ?? 0) + 1);
+    });
+  });
+  await consumer.start();
+  await eventually('probe subscribed', () => consumer.consuming);
+  cleanup = async () => {
+    await consumer.stop();
+    await connection.close();
+    await db.dropDatabase();
+    await client.close();
+  };
+});
+
+afterAll(async () => {
+  for (const r of replicas) await r.stop('SIGKILL');
+  await cleanup();
+  const { client, db } = await connectMongo(schedulerEnv.MONGO_URL, 'cleanup');
+  await db.dropDatabase();
+  await client.close();
+  await deleteNamespace(namespace);
+});
+
+it('keeps firing every slot once through SIGKILLed and SIGSTOPped leaders', async () => {
+  let next = 1;
+  const start = () =>
+    startService('scheduler', { ...schedulerEnv, HOLDER_ID: `replica-${next++}` });
+  replicas = await Promise.all([start(), start(), start()]);
+  await eventually('first slots', () => deliveries.length >= 3, 15_000);
+
+  const failovers: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    // A crash: the leader dies without releasing its lease.
+    const killed = await leader();
+    const killedAt = Date.now();
+    await killed.service.stop('SIGKILL');
+    const successor = await leader(killed.service);
+    failovers.push(Date.now() - killedAt);
+    expect(successor.token).toBeGreaterThan(killed.token);
+    replicas = [...replicas.filter((r) => r !== killed.service), await start()];
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    // A pause longer than the lease: the others take over; on waking it must not emit as leader.
+    const paused = await leader();
+    paused.service.process.kill('SIGSTOP');
+    const pausedAt = Date.now();
+    const replacement = await leader(paused.service);
+    failovers.push(Date.now() - pausedAt);
+    expect(replacement.token).toBeGreaterThan(paused.token);
+    await new Promise((r) => setTimeout(r, leaseTtlMs));
+    paused.service.process.kill('SIGCONT');
+    await new Promise((r) => setTimeout(r, 1_500));
+    const awake = await statusOf(paused.service);
+    expect(awake?.leader).toBe(false);
+  }
+
+  for (const r of replicas) await r.stop('SIGTERM');
+  const lastSlot = deliveries
+    .map((d) => d.slot)
+    .sort()
+    .at(-1)!;
+  await eventually('deliveries settle', () => effects.has(lastSlot));
+
+  // Every second between the first and the last fired slot was emitted at least once ...
+  const slots = [...effects.keys()].sort();
+  const first = Date.parse(slots[0]!);
+  const last = Date.parse(slots.at(-1)!);
+  const expected = (last - first) / 1_000 + 1;
+  expect(slots).toHaveLength(expected);
+  // ... and seen by the consumer exactly once, however often it was delivered.
+  expect([...effects.values()].every((n) => n === 1)).toBe(true);
+  // Fencing: the token that fired a slot never goes backwards as slots advance.
+  const firstToken = new Map<string, number>();
+  for (const d of deliveries) if (!firstToken.has(d.slot)) firstToken.set(d.slot, d.token);
+  const tokens = slots.map((s) => firstToken.get(s)!);
+  expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+  // Failover within the lease time (plus one renewal round to notice).
+  for (const ms of failovers) expect(ms).toBeLessThanOrEqual(leaseTtlMs + renewMs + 1_000);
+  console.info(
+    `scheduler failover: ${expected} slots, ${deliveries.length} deliveries, failovers ${failovers.join(', ')} ms`,
+  );
+});

@@ -1,0 +1,29 @@
+import {
+  createHttpServer,
+  registerHealthRoutes,
+  type Logger,
+  type ReadinessCheck,
+} from '@herald/runtime';
+import type { ScheduleStatus } from './domain/firing.js';
+
+export interface SchedulerStatus {
+  readonly holder: string;
+  readonly leader: boolean;
+  readonly fencingToken: number | null;
+  readonly leaseExpiresAt: string | null;
+  readonly slotsFired: number;
+  readonly schedules: readonly ScheduleStatus[];
+}
+
+export interface SchedulerAppDeps {
+  readonly logger: Logger;
+  readonly readiness: Record<string, ReadinessCheck>;
+  readonly status: () => SchedulerStatus;
+}
+
+export function buildApp(deps: SchedulerAppDeps) {
+  const app = createHttpServer({ logger: deps.logger });
+  registerHealthRoutes(app, deps.readiness);
+  app.get('/status', { logLevel: 'warn' }, () => deps.status());
+  return app;
+}

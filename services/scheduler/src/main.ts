@@ -1,0 +1,116 @@
+// Composition root: config, store, broker, leader election, the firing loop, HTTP, signals.
+import { BrokerConnection, Publisher } from '@herald/bus';
+import { services, slotEventId } from '@herald/contracts';
+import { createLogger, onShutdown } from '@herald/runtime';
+import { connectMongo, mongoReachable } from '@herald/store';
+import { LeaseCollection } from './adapters/lease-collection.js';
+import { SlotLedgerCollection } from './adapters/slot-ledger-collection.js';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { Firing } from './domain/firing.js';
+import { LeaderElector } from './domain/leader.js';
+
+const config = loadConfig();
+const logger = createLogger('scheduler', config.LOG_LEVEL).child({ holder: config.HOLDER_ID });
+const now = () => new Date();
+
+const { client, db } = await connectMongo(config.MONGO_URL, 'herald-scheduler');
+const ledger = new SlotLedgerCollection(db);
+await ledger.ensureIndexes();
+
+const connection = new BrokerConnection({
+  url: config.RABBITMQ_URL,
+  name: `scheduler-${config.HOLDER_ID}`,
+  logger,
+});
+const publisher = new Publisher({
+  connection,
+  source: 'scheduler',
+  produces: services.scheduler.produces,
+  namespace: config.HERALD_NAMESPACE,
+  logger,
+});
+const eventOf = new Map(config.schedules.map((s) => [s.name, s.event]));
+
+const leader: LeaderElector = new LeaderElector({
+  holder: config.HOLDER_ID,
+  store: new LeaseCollection(db),
+  ttlMs: config.LEASE_TTL_MS,
+  renewMs: config.LEASE_RENEW_MS,
+  safetyMs: Math.min(1_000, config.LEASE_TTL_MS / 10),
+  now,
+  logger,
+  onAcquired: () => firing.onLeadership(now()),
+});
+
+const firing: Firing = new Firing({
+  schedules: config.schedules,
+  ledger,
+  leader,
+  now,
+  logger,
+  graceMs: config.MISFIRE_GRACE_MS,
+  maxCatchUp: config.MAX_CATCH_UP,
+  emit: async (record) => {
+    const type = eventOf.get(record.schedule);
+    if (!type) throw new Error(`no event for schedule ${record.schedule}`);
+    const fencingToken = leader.lease?.token ?? record.token;
+    await publisher.publish(
+      type,
+      { schedule: record.schedule, slot: record.slot.toISOString(), fencingToken },
+      { id: slotEventId(record.schedule, record.slot) },
+    );
+  },
+});
+
+const app = buildApp({
+  logger,
+  readiness: { store: () => mongoReachable(db), broker: () => publisher.ready },
+  status: () => ({
+    holder: config.HOLDER_ID,
+    leader: leader.leading(),
+    fencingToken: leader.lease?.token ?? null,
+    leaseExpiresAt: leader.lease?.expiresAt.toISOString() ?? null,
+    slotsFired: firing.fired,
+    schedules: firing.status(now()),
+  }),
+});
+
+// One round at a time: a slow store must not stack up overlapping rounds.
+let ticking: Promise<void> = Promise.resolve();
+const ticker = setInterval(() => {
+  ticking = ticking.then(() =>
+    firing
+      .tick()
+      .catch((error: unknown) => logger.error({ err: error }, 'scheduling round failed')),
+  );
+}, config.TICK_MS);
+const pruner = setInterval(
+  () => {
+    if (!leader.leading()) return;
+    ledger
+      .prune(new Date(Date.now() - 7 * 24 * 3_600_000))
+      .catch((error: unknown) => logger.warn({ err: error }, 'ledger prune failed'));
+  },
+  60 * 60 * 1_000,
+);
+
+onShutdown(
+  async () => {
+    clearInterval(ticker);
+    clearInterval(pruner);
+    await ticking;
+    await leader.stop();
+    await app.close();
+    await publisher.close();
+    await connection.close();
+    await client.close();
+  },
+  logger,
+  config.SHUTDOWN_DEADLINE_MS,
+);
+
+connection.start();
+await publisher.start();
+leader.start();
+await app.listen({ port: config.PORT, host: config.HOST });
