@@ -18,4 +18,6 @@ echo "[herald] AsyncAPI document is current and valid" >&2
 npm run --silent asyncapi -- --check
 
 echo "[herald] unit, integration and end-to-end tests" >&2
-npx vitest run "$@"
+npx vitest run --project unit --project integration "$@"
+echo "[herald] outage tests (run alone: they stop the broker)" >&2
+npx vitest run --project disruptive "$@"

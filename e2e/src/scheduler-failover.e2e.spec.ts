@@ -112,7 +112,8 @@ afterAll(async () => {
   await deleteNamespace(namespace);
 });
 
-it('keeps firing every slot once through SIGKILLed and SIGSTOPped leaders', async () => {
+// Three processes and four forced failovers: allow for a slow, busy machine.
+it('keeps firing every slot once through SIGKILLed and SIGSTOPped leaders', { timeout: 180_000 }, async () => {
   let next = 1;
   const start = () =>
     startService('scheduler', { ...schedulerEnv, HOLDER_ID: `replica-${next++}` });

@@ -24,6 +24,8 @@ export interface PublisherOptions<T extends EventType> {
   readonly logger: Logger;
   /** How long `publish` waits for a connection before failing with BrokerUnavailable. */
   readonly connectTimeoutMs?: number;
+  /** Called with each confirm's latency, for metrics. */
+  readonly onConfirmed?: (exchange: string, seconds: number) => void;
 }
 
 export interface PublishOptions {
@@ -86,6 +88,7 @@ export class Publisher<T extends EventType> {
     // Backpressure: when the socket buffer is full, later publishes wait for it to drain.
     await this.#drained;
     const body = Buffer.from(JSON.stringify(event));
+    const started = performance.now();
     await new Promise<void>((resolve, reject) => {
       const written = channel.publish(exchange, event.type, body, properties, (err) => {
         if (err) reject(new PublishRejected(`${event.type} ${event.id}: ${errorMessage(err)}`));
@@ -98,6 +101,7 @@ export class Publisher<T extends EventType> {
         });
       }
     });
+    this.#options.onConfirmed?.(exchange, (performance.now() - started) / 1_000);
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,48 @@ export function mongoUrlFor(url: string, service: string): string {
   return parsed.toString();
 }
 
+/** `''` counts as unset, so an empty variable in a compose file or chart keeps the default. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+/**
+ * Overrides of a consumer's retry policy; tests shorten the waits, production keeps the default.
+ * Extend a service's env schema with `RetryEnv.shape` and pass the result to `retryPolicyFromEnv`.
+ */
+export const RetryEnv = z.object({
+  /** Comma-separated waits in ms before attempt 2, 3, ...; the last one repeats. */
+  RETRY_DELAYS_MS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(
+        /^\s*[1-9]\d*\s*(,\s*[1-9]\d*\s*)*$/,
+        'expected comma-separated positive integers (ms)',
+      )
+      .transform((list) => list.split(',').map((ms) => Number(ms.trim())))
+      .optional(),
+  ),
+  /** Deliveries before a failing message is dead-lettered (1 = no retries). */
+  RETRY_MAX_ATTEMPTS: z.preprocess(
+    unsetIfEmpty,
+    z.coerce.number().int().min(1).max(100).optional(),
+  ),
+});
+export type RetryEnv = z.infer<typeof RetryEnv>;
+
+/** Structurally the contracts' RetryPolicy, so this package does not depend on contracts. */
+export interface RetryPolicyLike {
+  readonly delaysMs: readonly number[];
+  readonly maxAttempts: number;
+}
+
+/** `fallback` (usually contracts' `defaultRetry`) with whichever of the two settings is given. */
+export function retryPolicyFromEnv(env: RetryEnv, fallback: RetryPolicyLike): RetryPolicyLike {
+  return {
+    delaysMs: env.RETRY_DELAYS_MS ?? fallback.delaysMs,
+    maxAttempts: env.RETRY_MAX_ATTEMPTS ?? fallback.maxAttempts,
+  };
+}
+
 /** PORT with the service's documented default. */
 export function portWithDefault(port: number) {
   return z.coerce.number().int().min(0).max(65_535).default(port);

@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import type { AnyEvent } from '@herald/contracts';
 import { errorMessage, sleep, type Logger, type PublishOptions } from '@herald/bus';
@@ -124,7 +125,8 @@ export class OutboxRelay {
       for await (const doc of docs) {
         for (const event of doc.outbox ?? []) {
           const { headers, ...envelope } = event;
-          await this.#options.sink.publishEvent(envelope, headers ? { headers } : {});
+          const origin = propagation.extract(ROOT_CONTEXT, headers ?? {});
+          await context.with(origin, () => this.#options.sink.publishEvent(envelope, headers ? { headers } : {}));
           // The whole stored element, not a condition: FerretDB's $pull matches by equality only.
           await collection.updateOne({ _id: doc._id }, { $pull: { outbox: event } });
           this.#published++;

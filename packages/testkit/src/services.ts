@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { testKeys } from './keys.js';
@@ -38,9 +39,14 @@ export async function startService(
   options: { readonly waitReady?: boolean } = {},
 ): Promise<RunningService> {
   const port = env.PORT ?? String(await freePort());
+  const source = join(root, 'services', name, 'src');
+  // Tracing loads ahead of main.ts, as in production (`node --import ./dist/instrumentation.js`).
+  const instrumentation = existsSync(join(source, 'instrumentation.ts'))
+    ? ['--import', join(source, 'instrumentation.ts')]
+    : [];
   const child = spawn(
     process.execPath,
-    ['--conditions=@herald/source', '--import', 'tsx', join(root, 'services', name, 'src/main.ts')],
+    ['--conditions=@herald/source', '--import', 'tsx', ...instrumentation, join(source, 'main.ts')],
     {
       env: {
         ...process.env,

@@ -1,7 +1,9 @@
 import {
   createHttpServer,
   registerHealthRoutes,
+  registerMetricsRoute,
   type Logger,
+  type Metrics,
   type ReadinessCheck,
 } from '@herald/runtime';
 import type { ScheduleStatus } from './domain/firing.js';
@@ -17,6 +19,7 @@ export interface SchedulerStatus {
 
 export interface SchedulerAppDeps {
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly readiness: Record<string, ReadinessCheck>;
   readonly status: () => SchedulerStatus;
 }
@@ -24,6 +27,7 @@ export interface SchedulerAppDeps {
 export function buildApp(deps: SchedulerAppDeps) {
   const app = createHttpServer({ logger: deps.logger });
   registerHealthRoutes(app, deps.readiness);
+  registerMetricsRoute(app, deps.metrics);
   app.get('/status', { logLevel: 'warn' }, () => deps.status());
   return app;
 }

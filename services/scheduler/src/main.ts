@@ -2,6 +2,7 @@
 import { BrokerConnection, Publisher } from '@herald/bus';
 import { services, slotEventId } from '@herald/contracts';
 import { createLogger, onShutdown } from '@herald/runtime';
+import { stopTracing } from '@herald/telemetry';
 import { connectMongo, mongoReachable } from '@herald/store';
 import { LeaseCollection } from './adapters/lease-collection.js';
 import { SlotLedgerCollection } from './adapters/slot-ledger-collection.js';
@@ -9,10 +10,12 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { Firing } from './domain/firing.js';
 import { LeaderElector } from './domain/leader.js';
+import { createSchedulerMetrics } from './metrics.js';
 
 const config = loadConfig();
 const logger = createLogger('scheduler', config.LOG_LEVEL).child({ holder: config.HOLDER_ID });
 const now = () => new Date();
+const metrics = createSchedulerMetrics();
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-scheduler');
 const ledger = new SlotLedgerCollection(db);
@@ -29,6 +32,7 @@ const publisher = new Publisher({
   produces: services.scheduler.produces,
   namespace: config.HERALD_NAMESPACE,
   logger,
+  onConfirmed: (exchange, seconds) => metrics.publishConfirmSeconds.observe({ exchange }, seconds),
 });
 const eventOf = new Map(config.schedules.map((s) => [s.name, s.event]));
 
@@ -40,7 +44,11 @@ const leader: LeaderElector = new LeaderElector({
   safetyMs: Math.min(1_000, config.LEASE_TTL_MS / 10),
   now,
   logger,
-  onAcquired: () => firing.onLeadership(now()),
+  onAcquired: (lease) => {
+    metrics.leadershipsAcquired.inc();
+    metrics.fencingToken.set(lease.token);
+    return firing.onLeadership(now());
+  },
 });
 
 const firing: Firing = new Firing({
@@ -60,11 +68,13 @@ const firing: Firing = new Firing({
       { schedule: record.schedule, slot: record.slot.toISOString(), fencingToken },
       { id: slotEventId(record.schedule, record.slot) },
     );
+    metrics.slotsFired.inc({ schedule: record.schedule });
   },
 });
 
 const app = buildApp({
   logger,
+  metrics,
   readiness: { store: () => mongoReachable(db), broker: () => publisher.ready },
   status: () => ({
     holder: config.HOLDER_ID,
@@ -79,6 +89,7 @@ const app = buildApp({
 // One round at a time: a slow store must not stack up overlapping rounds.
 let ticking: Promise<void> = Promise.resolve();
 const ticker = setInterval(() => {
+  metrics.leader.set(leader.leading() ? 1 : 0);
   ticking = ticking.then(() =>
     firing
       .tick()
@@ -105,6 +116,7 @@ onShutdown(
     await publisher.close();
     await connection.close();
     await client.close();
+    await stopTracing();
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,

@@ -1,0 +1,25 @@
+import type { TokenVerifier } from '@herald/auth';
+import {
+  createHttpServer,
+  registerHealthRoutes,
+  type Logger,
+  type ReadinessCheck,
+} from '@herald/runtime';
+import type { ActivityPorts } from './domain/ports.js';
+import { feedRoutes } from './routes/feed.js';
+
+export interface ActivityAppDeps {
+  readonly logger: Logger;
+  readonly ports: ActivityPorts;
+  /** Checks the API's access tokens with its public key. */
+  readonly verifier: TokenVerifier;
+  readonly readiness: Record<string, ReadinessCheck>;
+}
+
+/** The activity service's HTTP face: health, and each workspace's feed for its members. */
+export function buildApp(deps: ActivityAppDeps) {
+  const app = createHttpServer({ logger: deps.logger });
+  registerHealthRoutes(app, deps.readiness);
+  feedRoutes(app, deps.ports, deps.verifier);
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { FeedCursor } from './cursor.js';
+import type { FeedEntry } from './feed-entry.js';
+import type { Member } from './member.js';
+
+/** Where feed entries are kept. */
+export interface FeedStore {
+  /** Stores an entry; one with the same event id already stored is kept as it is. */
+  record(entry: FeedEntry): Promise<void>;
+  /** Up to `limit` entries of a workspace, newest first, strictly after `after` in that order. */
+  page(workspaceId: string, limit: number, after?: FeedCursor): Promise<FeedEntry[]>;
+  /** Every entry, of any workspace, with since <= at < until, oldest first. */
+  between(since: Date, until: Date): Promise<FeedEntry[]>;
+}
+
+/** Who belongs to which workspace, as learned from events. */
+export interface MemberStore {
+  /** Records a membership; recording it again only refreshes names (and the e-mail if given). */
+  add(member: Member): Promise<void>;
+  isMember(workspaceId: string, userId: string): Promise<boolean>;
+  ofWorkspaces(workspaceIds: readonly string[]): Promise<Member[]>;
+  /** Fills in e-mail addresses of people who are already members; never creates a membership. */
+  rememberEmails(
+    workspaceId: string,
+    people: readonly { readonly userId: string; readonly email: string }[],
+  ): Promise<void>;
+}
+
+export interface ActivityPorts {
+  readonly feed: FeedStore;
+  readonly members: MemberStore;
+}

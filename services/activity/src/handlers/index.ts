@@ -1,0 +1,54 @@
+import type { Handler } from '@herald/bus';
+import { services, type Event } from '@herald/contracts';
+import { idempotent, type ProcessedEvents } from '@herald/store';
+import type { ActivityEventType } from '../domain/feed-entry.js';
+import type { ActivityPorts } from '../domain/ports.js';
+import { onCommentCreated } from './comment-created.js';
+import { onTaskAssigned } from './task-assigned.js';
+import { onTaskCreated } from './task-created.js';
+import { onTaskStatusChanged } from './task-status-changed.js';
+import { onWorkspaceCreated } from './workspace-created.js';
+import { onWorkspaceMemberInvited } from './workspace-member-invited.js';
+import { onWorkspaceMemberJoined } from './workspace-member-joined.js';
+
+export type ActivityHandlers = {
+  readonly [K in ActivityEventType]: (event: Event<K>, ports: ActivityPorts) => Promise<void>;
+};
+
+/** One handler per consumed event: a type added to the topology without one does not compile. */
+export const activityHandlers: ActivityHandlers = {
+  'workspace.created': onWorkspaceCreated,
+  'workspace.member-invited': onWorkspaceMemberInvited,
+  'workspace.member-joined': onWorkspaceMemberJoined,
+  'task.created': onTaskCreated,
+  'task.status-changed': onTaskStatusChanged,
+  'task.assigned': onTaskAssigned,
+  'comment.created': onCommentCreated,
+};
+
+/** The consumer name in the processed-events record. */
+export const consumerName = 'activity';
+
+/** The part of a bus Consumer that subscribing needs. */
+export interface HandlerRegistry {
+  on<K extends ActivityEventType>(type: K, handler: Handler<K>): unknown;
+}
+
+/**
+ * Registers every handler on `consumer`, each wrapped so that an event id is handled once: a
+ * redelivered or re-published event changes nothing.
+ */
+export function subscribe(
+  consumer: HandlerRegistry,
+  processed: ProcessedEvents,
+  ports: ActivityPorts,
+): void {
+  const register = <K extends ActivityEventType>(type: K) => {
+    const handle = activityHandlers[type];
+    consumer.on(
+      type,
+      idempotent(processed, consumerName, (event: Event<K>) => handle(event, ports)),
+    );
+  };
+  for (const type of services.activity.consumes) register(type);
+}
