@@ -30,3 +30,11 @@ export function registerHealthRoutes(
       .send({ status: ready ? 'ready' : 'not-ready', checks: results });
   });
 }
+
+/** `/heartbeat`: when this service last handled `system.heartbeat` (read by the scheduler's /pipeline). */
+export function registerHeartbeatRoute(
+  app: HttpServer,
+  status: () => Promise<{ readonly lastSlot: string | null; readonly receivedAt: string | null }>,
+): void {
+  app.get('/heartbeat', { logLevel: 'warn' }, () => status());
+}

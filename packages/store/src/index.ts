@@ -1,3 +1,4 @@
 export * from './mongo.js';
 export * from './outbox.js';
 export * from './processed-events.js';
+export * from './heartbeats.js';

@@ -126,7 +126,9 @@ export class OutboxRelay {
         for (const event of doc.outbox ?? []) {
           const { headers, ...envelope } = event;
           const origin = propagation.extract(ROOT_CONTEXT, headers ?? {});
-          await context.with(origin, () => this.#options.sink.publishEvent(envelope, headers ? { headers } : {}));
+          await context.with(origin, () =>
+            this.#options.sink.publishEvent(envelope, headers ? { headers } : {}),
+          );
           // The whole stored element, not a condition: FerretDB's $pull matches by equality only.
           await collection.updateOne({ _id: doc._id }, { $pull: { outbox: event } });
           this.#published++;

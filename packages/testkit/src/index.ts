@@ -5,3 +5,4 @@ export * from './services.js';
 export * from './keys.js';
 export * from './smtp.js';
 export * from './outages.js';
+export * from './system.js';

@@ -212,20 +212,21 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       callback(refuseNow(session, 'rcpt', [address.address.toLowerCase()]) ?? null);
     },
     onData(stream, session, callback) {
-      readAll(stream).then(
-        async (raw) => {
-          if (mode.kind === 'hang') {
-            held++;
-            heldData.push({ session, raw, answer: callback });
-            return;
-          }
-          const refusal =
-            mode.kind === 'refuse' && mode.at === 'data' ? refuseNow(session, 'data') : undefined;
-          if (refusal) return callback(refusal);
-          await accept(session, raw);
-          callback();
-        },
-        (error: Error) => callback(error),
+      const answer = async () => {
+        const raw = await readAll(stream);
+        if (mode.kind === 'hang') {
+          held++;
+          heldData.push({ session, raw, answer: callback });
+          return;
+        }
+        const refusal =
+          mode.kind === 'refuse' && mode.at === 'data' ? refuseNow(session, 'data') : undefined;
+        if (refusal) return callback(refusal);
+        await accept(session, raw);
+        callback();
+      };
+      answer().catch((error: unknown) =>
+        callback(error instanceof Error ? error : new Error(String(error))),
       );
     },
     onClose(session, callback) {

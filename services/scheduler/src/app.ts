@@ -7,6 +7,7 @@ import {
   type ReadinessCheck,
 } from '@herald/runtime';
 import type { ScheduleStatus } from './domain/firing.js';
+import type { ConsumerHealth } from './domain/pipeline.js';
 
 export interface SchedulerStatus {
   readonly holder: string;
@@ -22,6 +23,7 @@ export interface SchedulerAppDeps {
   readonly metrics: Metrics;
   readonly readiness: Record<string, ReadinessCheck>;
   readonly status: () => SchedulerStatus;
+  readonly pipeline: () => Promise<readonly ConsumerHealth[]>;
 }
 
 export function buildApp(deps: SchedulerAppDeps) {
@@ -29,5 +31,10 @@ export function buildApp(deps: SchedulerAppDeps) {
   registerHealthRoutes(app, deps.readiness);
   registerMetricsRoute(app, deps.metrics);
   app.get('/status', { logLevel: 'warn' }, () => deps.status());
+  // End-to-end pipeline health: which consumer is lagging or silent on heartbeats.
+  app.get('/pipeline', { logLevel: 'warn' }, async () => {
+    const consumers = await deps.pipeline();
+    return { healthy: consumers.every((c) => c.status === 'ok'), consumers };
+  });
   return app;
 }

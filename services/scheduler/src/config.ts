@@ -29,6 +29,22 @@ export const SchedulerEnv = CommonEnv.extend({
   TICK_MS: z.coerce.number().int().min(50).default(250),
   MISFIRE_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   MAX_CATCH_UP: z.coerce.number().int().min(1).default(1_000),
+  /** `service=url,...`: consumers whose /heartbeat the /pipeline report reads. */
+  PIPELINE_TARGETS: z
+    .string()
+    .default('')
+    .transform((list, ctx) => {
+      const targets: Record<string, string> = {};
+      for (const pair of list.split(',').filter(Boolean)) {
+        const [service, url] = pair.split('=');
+        if (!service || !url || !URL.canParse(url)) {
+          ctx.addIssue({ code: 'custom', message: `expected service=url, got "${pair}"` });
+          return z.NEVER;
+        }
+        targets[service.trim()] = url.trim();
+      }
+      return targets;
+    }),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {

@@ -5,6 +5,7 @@ import { createLogger, onShutdown } from '@herald/runtime';
 import { stopTracing } from '@herald/telemetry';
 import { connectMongo, mongoReachable } from '@herald/store';
 import { LeaseCollection } from './adapters/lease-collection.js';
+import { probePipeline } from './adapters/pipeline-probe.js';
 import { SlotLedgerCollection } from './adapters/slot-ledger-collection.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -84,6 +85,7 @@ const app = buildApp({
     slotsFired: firing.fired,
     schedules: firing.status(now()),
   }),
+  pipeline: () => probePipeline(config.PIPELINE_TARGETS, now()),
 });
 
 // One round at a time: a slow store must not stack up overlapping rounds.

@@ -1,0 +1,42 @@
+import type { Collection, Db } from 'mongodb';
+
+interface HeartbeatDoc {
+  _id: 'system';
+  /** The latest heartbeat slot handled by any replica of this service. */
+  slot: Date;
+  receivedAt: Date;
+}
+
+export interface HeartbeatStatus {
+  readonly lastSlot: string | null;
+  readonly receivedAt: string | null;
+}
+
+/**
+ * When this service last handled `system.heartbeat`, kept in its own database so every replica
+ * answers the same: the end-to-end proof that scheduler -> broker -> this consumer works.
+ */
+export class Heartbeats {
+  readonly #collection: Collection<HeartbeatDoc>;
+
+  constructor(db: Db) {
+    this.#collection = db.collection<HeartbeatDoc>('heartbeats');
+  }
+
+  async record(slot: Date, receivedAt: Date): Promise<void> {
+    // $max: a late redelivery of an older slot never moves the record backwards.
+    await this.#collection.updateOne(
+      { _id: 'system' },
+      { $max: { slot }, $set: { receivedAt } },
+      { upsert: true },
+    );
+  }
+
+  async status(): Promise<HeartbeatStatus> {
+    const doc = await this.#collection.findOne({ _id: 'system' });
+    return {
+      lastSlot: doc?.slot.toISOString() ?? null,
+      receivedAt: doc?.receivedAt.toISOString() ?? null,
+    };
+  }
+}
