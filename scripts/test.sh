@@ -12,6 +12,8 @@ eval "$(bash scripts/servers.sh up)"
 
 echo "[herald] type check and lint" >&2
 npx turbo run typecheck lint --output-logs=errors-only
+npx tsc --noEmit -p scripts
+npx eslint scripts
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
 
 echo "[herald] AsyncAPI document is current and valid" >&2

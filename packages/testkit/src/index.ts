@@ -6,3 +6,4 @@ export * from './keys.js';
 export * from './smtp.js';
 export * from './outages.js';
 export * from './system.js';
+export * from './api-client.js';
