@@ -1,18 +1,49 @@
+import type { FastifyRequest } from 'fastify';
+import type { TokenVerifier } from '@herald/auth';
 import {
   createHttpServer,
   registerHealthRoutes,
   type Logger,
   type ReadinessCheck,
 } from '@herald/runtime';
+import type { NotificationStore } from './domain/ports.js';
+import { createAuthenticator, redactToken } from './routes/authenticate.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { streamRoutes, type LiveSubscriptions, type StreamOptions } from './routes/stream.js';
 
 export interface NotifierAppDeps {
   readonly logger: Logger;
   readonly readiness: Record<string, ReadinessCheck>;
+  readonly notifications: NotificationStore;
+  readonly live: LiveSubscriptions;
+  /** Verifies the API's access tokens (public key only). */
+  readonly verifier: TokenVerifier;
+  readonly now: () => Date;
+  readonly stream?: StreamOptions;
 }
 
-/** The notifier's HTTP face: health now, the inbox API on top of it. */
+/** Fastify's request log line, with `?access_token=` redacted from the URL. */
+function requestForLog(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: redactToken(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket.remotePort,
+  };
+}
+
+/** The notifier's HTTP face: health, the caller's inbox and its live stream. */
 export function buildApp(deps: NotifierAppDeps) {
-  const app = createHttpServer({ logger: deps.logger });
+  const logger = deps.logger.child({}, { serializers: { req: requestForLog } });
+  const app = createHttpServer({ logger });
   registerHealthRoutes(app, deps.readiness);
+  const auth = createAuthenticator(deps.verifier);
+  notificationRoutes(app, { notifications: deps.notifications, auth, now: deps.now });
+  streamRoutes(app, {
+    live: deps.live,
+    auth,
+    ...(deps.stream ? { options: deps.stream } : {}),
+  });
   return app;
 }

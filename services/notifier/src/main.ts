@@ -1,39 +1,46 @@
 // Composition root: config, clients, handlers, HTTP, signals.
-import { BrokerConnection, Consumer } from '@herald/bus';
-import { serviceQueue } from '@herald/contracts';
+import { createTokenVerifier } from '@herald/auth';
+import { BrokerConnection, Consumer, errorMessage } from '@herald/bus';
+import { serviceQueue, services } from '@herald/contracts';
 import { createLogger, onShutdown } from '@herald/runtime';
-import { ProcessedEvents, connectMongo, idempotent, mongoReachable } from '@herald/store';
+import { ProcessedEvents, connectMongo, mongoReachable } from '@herald/store';
+import { LiveHub } from './adapters/live-hub.js';
 import { NotificationsCollection } from './adapters/notifications-collection.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { NotifierPorts } from './domain/ports.js';
-import { onUserRegistered } from './handlers/user-registered.js';
+import { consumerName, registerHandlers } from './handlers/index.js';
 
 const config = loadConfig();
 const logger = createLogger('notifier', config.LOG_LEVEL);
+const verifier = await createTokenVerifier(config.JWT_PUBLIC_KEY);
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-notifier');
 const notifications = new NotificationsCollection(db);
 await notifications.ensureIndexes();
 const processed = new ProcessedEvents(db);
-const ports: NotifierPorts = { notifications, now: () => new Date() };
+const live = new LiveHub({
+  onListenerError: (error) => logger.warn({ err: errorMessage(error) }, 'stream listener failed'),
+});
+const ports: NotifierPorts = { notifications, live, now: () => new Date() };
 
 const connection = new BrokerConnection({ url: config.RABBITMQ_URL, name: 'notifier', logger });
 const consumer = new Consumer({
   connection,
-  topology: serviceQueue('notifier', { namespace: config.HERALD_NAMESPACE }),
-  name: 'notifier',
+  topology: serviceQueue('notifier', { namespace: config.HERALD_NAMESPACE, retry: config.retry }),
+  name: consumerName,
   logger,
   prefetch: config.PREFETCH,
 });
-consumer.on(
-  'user.registered',
-  idempotent(processed, 'notifier', (event) => onUserRegistered(event, ports)),
-);
+registerHandlers(consumer, services.notifier.consumes, ports, processed);
 
 const app = buildApp({
   logger,
   readiness: { broker: () => consumer.consuming, store: () => mongoReachable(db) },
+  notifications,
+  live,
+  verifier,
+  now: ports.now,
 });
 
 onShutdown(

@@ -1,0 +1,42 @@
+import type { Consumer } from '@herald/bus';
+import type { ConsumedBy, Event } from '@herald/contracts';
+import { idempotent, type ProcessedEvents } from '@herald/store';
+import type { NotifierPorts } from '../domain/ports.js';
+import { onCommentCreated } from './comment-created.js';
+import { onTaskAssigned } from './task-assigned.js';
+import { onTaskOverdue } from './task-overdue.js';
+import { onUserRegistered } from './user-registered.js';
+import { onWorkspaceMemberInvited } from './workspace-member-invited.js';
+
+export type NotifierEvent = ConsumedBy<'notifier'>;
+
+/** Names the handled events in the processed-events record. */
+export const consumerName = 'notifier';
+
+/** One handler per consumed event: adding an event to the notifier's queue fails tsc until handled. */
+export const handlers: {
+  readonly [K in NotifierEvent]: (event: Event<K>, ports: NotifierPorts) => Promise<void>;
+} = {
+  'user.registered': onUserRegistered,
+  'workspace.member-invited': onWorkspaceMemberInvited,
+  'task.assigned': onTaskAssigned,
+  'comment.created': onCommentCreated,
+  'task.overdue': onTaskOverdue,
+};
+
+/** Registers every handler, each run at most once per event id (redeliveries become no-ops). */
+export function registerHandlers(
+  consumer: Consumer<NotifierEvent>,
+  types: readonly NotifierEvent[],
+  ports: NotifierPorts,
+  processed: ProcessedEvents,
+): void {
+  const register = <K extends NotifierEvent>(type: K) => {
+    const handle: (event: Event<K>, ports: NotifierPorts) => Promise<void> = handlers[type];
+    consumer.on(
+      type,
+      idempotent(processed, consumerName, (event: Event<K>) => handle(event, ports)),
+    );
+  };
+  for (const type of types) register(type);
+}

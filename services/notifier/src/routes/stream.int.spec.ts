@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { eventually } from '@herald/testkit';
+import { aCommentCreated, aTaskAssigned, people } from '../../test/events.js';
+import { badTokens, bearer, createHarness, tokenFor, type Harness } from '../../test/harness.js';
+import { openStream } from '../../test/sse.js';
+import { onCommentCreated } from '../handlers/comment-created.js';
+import { onTaskAssigned } from '../handlers/task-assigned.js';
+
+let h: Harness | undefined;
+const streams: { close(): Promise<void> }[] = [];
+
+afterEach(async () => {
+  for (const stream of streams.splice(0)) await stream.close();
+  await h?.close();
+  h = undefined;
+});
+
+async function start(options: Parameters<typeof createHarness>[0] = {}) {
+  h = await createHarness(options);
+  return { harness: h, url: `${await h.listen()}/notifications/stream` };
+}
+
+async function connect(url: string, headers: Record<string, string> = {}) {
+  const stream = await openStream(url, headers);
+  streams.push(stream);
+  if (stream.status === 200) await stream.until('connected', (t) => t.includes(': connected'));
+  return stream;
+}
+
+describe('GET /notifications/stream', () => {
+  it('sends the caller each notification stored after connecting, and nobody else', async () => {
+    const { harness, url } = await start();
+    const grace = await connect(url, bearer(await tokenFor(people.grace.userId)));
+    const ada = await connect(url, bearer(await tokenFor(people.ada.userId)));
+
+    const mention = aCommentCreated([people.grace, people.linus]);
+    await onCommentCreated(mention, harness.ports);
+    await onTaskAssigned(aTaskAssigned(people.ada, people.grace), harness.ports);
+
+    await grace.until('the mention', () => grace.events().length === 1);
+    await ada.until('the assignment', () => ada.events().length === 1);
+    const inbox = await harness.app.inject({
+      method: 'GET',
+      url: '/notifications',
+      headers: bearer(await tokenFor(people.grace.userId)),
+    });
+    const [event] = grace.events();
+    expect(grace.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(event).toMatchObject({ id: `${mention.id}:u-grace`, event: 'notification' });
+    expect(JSON.parse(event?.data ?? '')).toEqual(inbox.json<{ items: unknown[] }>().items[0]);
+    expect(ada.events().map((e) => JSON.parse(e.data ?? '') as { kind: string })).toEqual([
+      expect.objectContaining({ kind: 'task-assigned' }),
+    ]);
+  });
+
+  it('streams a redelivered event once', async () => {
+    const { harness, url } = await start();
+    const grace = await connect(url, bearer(await tokenFor(people.grace.userId)));
+    const mention = aCommentCreated([people.grace]);
+
+    await onCommentCreated(mention, harness.ports);
+    await onCommentCreated(mention, harness.ports);
+    await onTaskAssigned(aTaskAssigned(people.grace), harness.ports);
+
+    await grace.until('the assignment', (t) => t.includes('task-assigned'));
+    expect(grace.events().map((e) => e.id)).toEqual([
+      `${mention.id}:u-grace`,
+      expect.stringMatching(/:u-grace$/),
+    ]);
+  });
+
+  it('accepts the token as ?access_token= and keeps it out of the logs', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const { harness, url } = await start({ logger });
+    const token = await tokenFor(people.grace.userId);
+    const grace = await connect(`${url}?access_token=${token}`);
+
+    await onCommentCreated(aCommentCreated([people.grace]), harness.ports);
+
+    await grace.until('the mention', () => grace.events().length === 1);
+    const logged = lines.join('');
+    expect(logged).toContain('access_token=[redacted]');
+    expect(logged).not.toContain(token);
+  });
+
+  it('refuses a missing or bad token with 401 before streaming', async () => {
+    const { url } = await start();
+    const [missing, badQuery, badHeader] = await Promise.all([
+      connect(url),
+      connect(`${url}?access_token=${(await badTokens('u-grace')).tampered}`),
+      connect(url, bearer((await badTokens('u-grace')).foreign)),
+    ]);
+
+    for (const stream of [missing, badQuery, badHeader]) {
+      expect(stream.status).toBe(401);
+      expect(stream.headers['content-type']).toMatch(/json/);
+    }
+  });
+
+  it('sends a heartbeat comment while nothing happens', async () => {
+    const { url } = await start({ stream: { heartbeatMs: 40 } });
+    const grace = await connect(url, bearer(await tokenFor(people.grace.userId)));
+
+    await grace.until('two heartbeats', (t) => t.split(': heartbeat\n\n').length > 2);
+    expect(grace.events()).toEqual([]);
+  });
+
+  it('stops listening when the client goes away', async () => {
+    const { harness, url } = await start();
+    const token = await tokenFor(people.grace.userId);
+    const first = await connect(url, bearer(token));
+    const second = await connect(url, bearer(token));
+    expect(harness.live.listeners('u-grace')).toBe(2);
+
+    await first.close();
+    await eventually('first listener gone', () => harness.live.listeners('u-grace') === 1);
+    await second.close();
+
+    await eventually('no listeners left', () => harness.live.listeners() === 0);
+  });
+
+  it('refuses more open streams per user than allowed, with 429', async () => {
+    const { url } = await start({ stream: { maxStreamsPerUser: 2 } });
+    const token = await tokenFor(people.grace.userId);
+    await connect(url, bearer(token));
+    await connect(url, bearer(token));
+
+    const third = await connect(url, bearer(token));
+    const other = await connect(url, bearer(await tokenFor(people.ada.userId)));
+
+    expect(third.status).toBe(429);
+    expect(other.status).toBe(200);
+  });
+
+  it('ends open streams when the server closes, so shutdown does not hang', async () => {
+    const { harness, url } = await start();
+    const grace = await connect(url, bearer(await tokenFor(people.grace.userId)));
+
+    await harness.app.close();
+
+    await eventually('stream ended', () => grace.ended());
+    expect(harness.live.listeners()).toBe(0);
+  });
+});
