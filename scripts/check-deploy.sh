@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Checks everything under deploy/ offline: lints and renders the Helm chart (default values and
-# deploy/helm/values-keda-ingress.yaml), validates the rendered manifests against the Kubernetes
-# JSON schemas, proves the values schema rejects deploy/helm/values-bad.yaml, and parses the
-# RabbitMQ definitions and the compose file.
+# Checks everything under deploy/ without a cluster or a Docker engine: lints and renders the Helm
+# chart (default values and deploy/helm/values-keda-ingress.yaml), validates the rendered
+# manifests against the Kubernetes JSON schemas, proves the values schema rejects
+# deploy/helm/values-bad.yaml, checks the RabbitMQ definitions, and validates the compose file
+# against the Compose Specification.
 # Tools are cached in ~/.herald: helm (built with `go install`) in bin/, kubernetes-validate (PyPI)
 # in venv/. Usage: scripts/check-deploy.sh   (npm run check:deploy)
 set -euo pipefail
@@ -15,6 +16,7 @@ VENV="$HERALD_HOME/venv"
 HELM_VERSION="${HELM_VERSION:-v3.21.4}"
 KUBERNETES_VALIDATE_VERSION="${KUBERNETES_VALIDATE_VERSION:-1.37.0}"
 KUBE_VERSION="${KUBE_VERSION:-1.35.0}"
+COMPOSE_GO_MODULE="${COMPOSE_GO_MODULE:-github.com/compose-spec/compose-go/v2@v2.9.0}"
 CHART="$ROOT/deploy/helm/herald"
 VALUES_KEDA="$ROOT/deploy/helm/values-keda-ingress.yaml"
 VALUES_BAD="$ROOT/deploy/helm/values-bad.yaml"
@@ -143,20 +145,31 @@ EOF
   log "deploy/rabbitmq/definitions.json: parses; only the producing service may write each domain exchange"
 }
 
+# The compose file against the Compose Specification schema (shipped in the compose-go module).
 check_compose() {
-  "$VENV/bin/python" - "$ROOT/deploy/docker-compose.yml" <<'EOF' || die "deploy/docker-compose.yml is invalid"
-import sys, yaml
-with open(sys.argv[1]) as f:
+  local go dir
+  go="$(find_go)" || die "Go is needed to fetch the Compose Specification schema (module ${COMPOSE_GO_MODULE}).
+  Install Go >= 1.24 (https://go.dev/dl/) and run this again."
+  dir="$(cd "$WORK" && GOFLAGS=-mod=mod "$go" mod download -json "$COMPOSE_GO_MODULE" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')" \
+    || die "go mod download $COMPOSE_GO_MODULE failed"
+  "$VENV/bin/python" - "$dir/schema/compose-spec.json" "$ROOT/deploy/docker-compose.yml" <<'EOF' || die "deploy/docker-compose.yml is invalid"
+import json, sys, jsonschema, yaml
+schema = json.load(open(sys.argv[1]))
+with open(sys.argv[2]) as f:
     c = yaml.safe_load(f)
+errors = list(jsonschema.Draft7Validator(schema).iter_errors(c))
+for e in errors:
+    print(f"  {'/'.join(map(str, e.path)) or '(top)'}: {e.message}", file=sys.stderr)
+assert not errors, f"{len(errors)} Compose Specification errors"
 services = c["services"]
-# scripts/servers.sh starts these two by name.
+# scripts/servers.sh starts rabbitmq and mongo by name.
 for name in ("rabbitmq", "mongo", "jaeger", "mailpit", "api", "notifier", "activity", "mailer", "scheduler"):
     assert name in services, f"service {name} missing"
 for name in ("api", "notifier", "activity", "mailer", "scheduler"):
     build = services[name]["build"]
     assert build["dockerfile"] == "deploy/docker/Dockerfile" and build["args"]["SERVICE"] == name, name
 EOF
-  log "deploy/docker-compose.yml: parses; every service present and built from deploy/docker/Dockerfile"
+  log "deploy/docker-compose.yml: valid Compose Specification; every service present and built from deploy/docker/Dockerfile"
 }
 
 ensure_helm
