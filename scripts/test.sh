@@ -9,12 +9,16 @@ source scripts/prereqs.sh
 herald_prereqs "$ROOT"
 
 eval "$(bash scripts/servers.sh up)"
+bash scripts/jaeger.sh up
 
 echo "[herald] type check and lint" >&2
 npx turbo run typecheck lint --output-logs=errors-only
 npx tsc --noEmit -p scripts
 npx eslint scripts
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
+
+echo "[herald] Helm chart, manifests, compose file and RabbitMQ definitions" >&2
+bash scripts/check-deploy.sh
 
 echo "[herald] AsyncAPI document is current and valid" >&2
 npm run --silent asyncapi -- --check

@@ -16,10 +16,30 @@ export function createMetrics(service: string) {
   const labels = ['queue', 'type'] as const;
   return {
     registry,
-    consumed: new Counter({ name: 'herald_messages_consumed_total', help: 'Messages handled successfully and acked', labelNames: labels, registers: [registry] }),
-    failed: new Counter({ name: 'herald_messages_failed_total', help: 'Handler failures (each retried or dead-lettered)', labelNames: labels, registers: [registry] }),
-    retried: new Counter({ name: 'herald_messages_retried_total', help: 'Messages sent to a wait queue for a later attempt', labelNames: labels, registers: [registry] }),
-    deadLettered: new Counter({ name: 'herald_messages_dead_lettered_total', help: 'Messages moved to the DLQ', labelNames: labels, registers: [registry] }),
+    consumed: new Counter({
+      name: 'herald_messages_consumed_total',
+      help: 'Messages handled successfully and acked',
+      labelNames: labels,
+      registers: [registry],
+    }),
+    failed: new Counter({
+      name: 'herald_messages_failed_total',
+      help: 'Handler failures (each retried or dead-lettered)',
+      labelNames: labels,
+      registers: [registry],
+    }),
+    retried: new Counter({
+      name: 'herald_messages_retried_total',
+      help: 'Messages sent to a wait queue for a later attempt',
+      labelNames: labels,
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: 'herald_messages_dead_lettered_total',
+      help: 'Messages moved to the DLQ',
+      labelNames: labels,
+      registers: [registry],
+    }),
     handlerSeconds: new Histogram({
       name: 'herald_handler_duration_seconds',
       help: 'Time from delivery to ack/retry/dead-letter',
@@ -34,9 +54,21 @@ export function createMetrics(service: string) {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
-    outboxBacklog: new Gauge({ name: 'herald_outbox_backlog', help: 'Events written but not yet confirmed by the broker', registers: [registry] }),
-    outboxOldestAgeSeconds: new Gauge({ name: 'herald_outbox_oldest_age_seconds', help: 'Age of the oldest event waiting in the outbox', registers: [registry] }),
-    lastHeartbeatSeconds: new Gauge({ name: 'herald_last_heartbeat_timestamp_seconds', help: 'Slot time of the last system.heartbeat this service handled', registers: [registry] }),
+    outboxBacklog: new Gauge({
+      name: 'herald_outbox_backlog',
+      help: 'Events written but not yet confirmed by the broker',
+      registers: [registry],
+    }),
+    outboxOldestAgeSeconds: new Gauge({
+      name: 'herald_outbox_oldest_age_seconds',
+      help: 'Age of the oldest event waiting in the outbox',
+      registers: [registry],
+    }),
+    lastHeartbeatSeconds: new Gauge({
+      name: 'herald_last_heartbeat_timestamp_seconds',
+      help: 'Slot time of the last system.heartbeat this service handled',
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -3,6 +3,9 @@ export const servers = {
   rabbitmq: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
   management: process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672',
   mongo: process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017',
+  /** Jaeger's OTLP/HTTP receiver and query API (scripts/jaeger.sh). */
+  otlp: process.env.JAEGER_OTLP_URL ?? 'http://127.0.0.1:4318',
+  jaegerQuery: process.env.JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686',
 };
 
 /** A fresh prefix per test so exchanges, queues and databases never collide between runs. */

@@ -3,7 +3,9 @@ import type { TokenVerifier } from '@herald/auth';
 import {
   createHttpServer,
   registerHealthRoutes,
+  registerMetricsRoute,
   type Logger,
+  type Metrics,
   type ReadinessCheck,
 } from '@herald/runtime';
 import type { NotificationStore } from './domain/ports.js';
@@ -13,6 +15,7 @@ import { streamRoutes, type LiveSubscriptions, type StreamOptions } from './rout
 
 export interface NotifierAppDeps {
   readonly logger: Logger;
+  readonly metrics?: Metrics;
   readonly readiness: Record<string, ReadinessCheck>;
   readonly notifications: NotificationStore;
   readonly live: LiveSubscriptions;
@@ -38,6 +41,7 @@ export function buildApp(deps: NotifierAppDeps) {
   const logger = deps.logger.child({}, { serializers: { req: requestForLog } });
   const app = createHttpServer({ logger });
   registerHealthRoutes(app, deps.readiness);
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics);
   const auth = createAuthenticator(deps.verifier);
   notificationRoutes(app, { notifications: deps.notifications, auth, now: deps.now });
   streamRoutes(app, {

@@ -2,8 +2,9 @@
 import { createTokenVerifier } from '@herald/auth';
 import { BrokerConnection, Consumer, errorMessage } from '@herald/bus';
 import { serviceQueue, services } from '@herald/contracts';
-import { createLogger, onShutdown } from '@herald/runtime';
+import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
 import { ProcessedEvents, connectMongo, mongoReachable } from '@herald/store';
+import { stopTracing } from '@herald/telemetry';
 import { LiveHub } from './adapters/live-hub.js';
 import { NotificationsCollection } from './adapters/notifications-collection.js';
 import { buildApp } from './app.js';
@@ -13,6 +14,7 @@ import { consumerName, registerHandlers } from './handlers/index.js';
 
 const config = loadConfig();
 const logger = createLogger('notifier', config.LOG_LEVEL);
+const metrics = createMetrics('notifier');
 const verifier = await createTokenVerifier(config.JWT_PUBLIC_KEY);
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-notifier');
@@ -33,9 +35,11 @@ const consumer = new Consumer({
   prefetch: config.PREFETCH,
 });
 registerHandlers(consumer, services.notifier.consumes, ports, processed);
+observeConsumer(consumer, metrics, 'notifier');
 
 const app = buildApp({
   logger,
+  metrics,
   readiness: { broker: () => consumer.consuming, store: () => mongoReachable(db) },
   notifications,
   live,
@@ -49,6 +53,7 @@ onShutdown(
     await app.close();
     await connection.close();
     await client.close();
+    await stopTracing();
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,
