@@ -1,0 +1,28 @@
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '@herald/store';
+import type { SentMail } from '../domain/mail.js';
+import type { SentLog } from '../domain/ports.js';
+
+type SentMailDoc = Omit<SentMail, 'key'> & { _id: string };
+
+/** MongoDB adapter; `_id` is the (event, recipient) key, so the record is unique by construction. */
+export class SentLogCollection implements SentLog {
+  readonly #collection: Collection<SentMailDoc>;
+
+  constructor(db: Db) {
+    this.#collection = db.collection<SentMailDoc>('sent_mail');
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.#collection.countDocuments({ _id: key }, { limit: 1 })) > 0;
+  }
+
+  async record({ key, ...rest }: SentMail): Promise<void> {
+    try {
+      await this.#collection.insertOne({ _id: key, ...rest });
+    } catch (error) {
+      // A concurrent delivery of the same event recorded it first.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { OutgoingMail, SentMail } from './mail.js';
+
+/**
+ * Sends one e-mail. Rejects with PermanentFailure when the server refused it for good (5xx) and
+ * with a plain Error when trying again later may work (4xx, connection loss, timeout).
+ */
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Which (event, recipient) pairs were already mailed. */
+export interface SentLog {
+  has(key: string): Promise<boolean>;
+  /** Recording the same key twice keeps the first record. */
+  record(sent: SentMail): Promise<void>;
+}
+
+export interface MailerPorts {
+  readonly transport: MailTransport;
+  readonly sentLog: SentLog;
+  /** From header of every e-mail. */
+  readonly from: string;
+  readonly now: () => Date;
+}

@@ -1,0 +1,79 @@
+import { PermanentFailure, errorMessage } from '@herald/bus';
+import type { Event } from '@herald/contracts';
+import type { MailRequest } from '../domain/mail.js';
+import { messageIdFor, normalizeAddress, sentKey } from '../domain/message-id.js';
+import type { MailerPorts } from '../domain/ports.js';
+import { oneLine } from '../templates/text.js';
+
+/** One request per address: a recipient listed twice gets one e-mail. */
+function distinct(requests: readonly MailRequest[]): MailRequest[] {
+  const seen = new Set<string>();
+  return requests.filter((r) => {
+    const address = normalizeAddress(r.to.email);
+    if (seen.has(address)) return false;
+    seen.add(address);
+    return true;
+  });
+}
+
+/**
+ * Sends an event's e-mails, one recipient at a time, skipping every recipient the sent-log already
+ * has, so a redelivery after a partial send mails only those still missing.
+ *
+ * A transient failure (server down, 4xx, timeout) stops at once and rethrows: the event is retried
+ * later and the recipients done so far are not mailed again. A permanent refusal of one address
+ * does not hold back the others: they are sent, then a PermanentFailure names the refused ones.
+ */
+export async function deliver(
+  event: Pick<Event, 'id' | 'type'>,
+  requests: readonly MailRequest[],
+  ports: MailerPorts,
+): Promise<void> {
+  const refused: string[] = [];
+  const wanted = distinct(requests);
+  for (const { to, content } of wanted) {
+    const key = sentKey(event.id, to.email);
+    if (await ports.sentLog.has(key)) continue;
+    const messageId = messageIdFor(event.id, to.email);
+    try {
+      await ports.transport.send({
+        from: ports.from,
+        to:
+          to.name === undefined ? { email: to.email } : { email: to.email, name: oneLine(to.name) },
+        ...content,
+        messageId,
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'X-Herald-Event-Id': event.id,
+          'X-Herald-Event-Type': event.type,
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof PermanentFailure)) throw error;
+      refused.push(`${to.email}: ${error.message}`);
+      continue;
+    }
+    await ports.sentLog.record({
+      key,
+      eventId: event.id,
+      eventType: event.type,
+      recipient: normalizeAddress(to.email),
+      messageId,
+      sentAt: ports.now(),
+    });
+  }
+  if (refused.length > 0) {
+    throw new PermanentFailure(
+      `${refused.length} of ${wanted.length} recipient(s) refused: ${refused.join('; ')}`,
+    );
+  }
+}
+
+/** Rendering failed on the event's own data (e.g. an unusable link): retrying cannot help. */
+export function renderOrFail<T>(what: string, render: () => T): T {
+  try {
+    return render();
+  } catch (error) {
+    throw new PermanentFailure(`${what}: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,22 @@
+import type { ConsumedBy, Event } from '@herald/contracts';
+import type { MailerPorts } from '../domain/ports.js';
+import { onCommentCreated } from './comment-created.js';
+import { onDigestCompiled } from './digest-compiled.js';
+import { onMemberInvited } from './member-invited.js';
+import { onTaskAssigned } from './task-assigned.js';
+import { onTaskOverdue } from './task-overdue.js';
+import { onUserRegistered } from './user-registered.js';
+
+export type MailerEvent = ConsumedBy<'mailer'>;
+
+/** One handler per event the mailer's queue is bound to; a missing one fails the type check. */
+export const handlers: {
+  readonly [T in MailerEvent]: (event: Event<T>, ports: MailerPorts) => Promise<void>;
+} = {
+  'user.registered': onUserRegistered,
+  'workspace.member-invited': onMemberInvited,
+  'task.assigned': onTaskAssigned,
+  'comment.created': onCommentCreated,
+  'task.overdue': onTaskOverdue,
+  'digest.compiled': onDigestCompiled,
+};

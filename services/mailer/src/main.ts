@@ -1,0 +1,90 @@
+// Composition root: config, clients, handlers, HTTP, signals.
+import { BrokerConnection, Consumer } from '@herald/bus';
+import { serviceQueue, services, type Event } from '@herald/contracts';
+import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
+import { ProcessedEvents, connectMongo, idempotent, mongoReachable } from '@herald/store';
+import { createOutboxTransport, createSmtpTransport } from './adapters/nodemailer-transport.js';
+import { SentLogCollection } from './adapters/sent-log-collection.js';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import type { MailTransport, MailerPorts } from './domain/ports.js';
+import { handlers, type MailerEvent } from './handlers/index.js';
+
+const config = loadConfig();
+const logger = createLogger('mailer', config.LOG_LEVEL);
+
+const { client, db } = await connectMongo(config.MONGO_URL, 'herald-mailer');
+const processed = new ProcessedEvents(db);
+
+const transport: MailTransport = config.SMTP_URL
+  ? createSmtpTransport({
+      url: config.SMTP_URL,
+      connectionTimeoutMs: config.SMTP_CONNECTION_TIMEOUT_MS,
+      greetingTimeoutMs: config.SMTP_GREETING_TIMEOUT_MS,
+      socketTimeoutMs: config.SMTP_SOCKET_TIMEOUT_MS,
+      maxConnections: config.SMTP_MAX_CONNECTIONS,
+      logger,
+    })
+  : createOutboxTransport({ dir: config.MAIL_OUTBOX_DIR, logger });
+logger.info(
+  config.SMTP_URL ? { smtp: new URL(config.SMTP_URL).host } : { outbox: config.MAIL_OUTBOX_DIR },
+  config.SMTP_URL ? 'sending over SMTP' : 'no SMTP_URL: writing e-mails as .eml files',
+);
+
+const ports: MailerPorts = {
+  transport,
+  sentLog: new SentLogCollection(db),
+  from: config.MAIL_FROM,
+  now: () => new Date(),
+};
+
+const connection = new BrokerConnection({
+  url: config.RABBITMQ_URL,
+  name: `${config.HERALD_NAMESPACE}mailer`,
+  logger,
+});
+const topology = serviceQueue('mailer', {
+  namespace: config.HERALD_NAMESPACE,
+  retry: config.retry,
+});
+const consumer = new Consumer({
+  connection,
+  topology,
+  name: 'mailer',
+  logger,
+  prefetch: config.PREFETCH,
+});
+/** Each event runs its handler once (processed-events record); the sent-log covers partial sends. */
+function register<T extends MailerEvent>(type: T): void {
+  const handle = handlers[type];
+  consumer.on(
+    type,
+    idempotent(processed, 'mailer', (event: Event<T>) => handle(event, ports)),
+  );
+}
+for (const type of services.mailer.consumes) register(type);
+
+const metrics = createMetrics('mailer');
+observeConsumer(consumer, metrics, topology.queue);
+
+const app = buildApp({
+  logger,
+  metrics,
+  readiness: { broker: () => consumer.consuming, store: () => mongoReachable(db) },
+});
+
+onShutdown(
+  async () => {
+    await consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000);
+    await app.close();
+    await transport.close();
+    await connection.close();
+    await client.close();
+  },
+  logger,
+  config.SHUTDOWN_DEADLINE_MS,
+);
+
+connection.start();
+await consumer.start();
+await app.listen({ port: config.PORT, host: config.HOST });
