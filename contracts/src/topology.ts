@@ -41,6 +41,7 @@ export const services = {
       'comment.created',
       'task.overdue',
       'digest.compiled',
+      'system.heartbeat',
     ],
   },
   notifier: {
@@ -51,10 +52,11 @@ export const services = {
       'task.assigned',
       'comment.created',
       'task.overdue',
+      'system.heartbeat',
     ],
   },
   activity: {
-    produces: [],
+    produces: ['digest.compiled'],
     consumes: [
       'workspace.created',
       'workspace.member-invited',
@@ -63,6 +65,8 @@ export const services = {
       'task.status-changed',
       'task.assigned',
       'comment.created',
+      'schedule.daily-digest.due',
+      'system.heartbeat',
     ],
   },
 } as const satisfies Record<

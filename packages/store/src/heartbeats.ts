@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { Event } from '@herald/contracts';
 
 interface HeartbeatDoc {
   _id: 'system';
@@ -19,8 +20,12 @@ export interface HeartbeatStatus {
 export class Heartbeats {
   readonly #collection: Collection<HeartbeatDoc>;
 
-  constructor(db: Db) {
+  readonly #onRecorded: ((slot: Date) => void) | undefined;
+
+  /** `onRecorded` feeds the last-heartbeat metric. */
+  constructor(db: Db, onRecorded?: (slot: Date) => void) {
     this.#collection = db.collection<HeartbeatDoc>('heartbeats');
+    this.#onRecorded = onRecorded;
   }
 
   async record(slot: Date, receivedAt: Date): Promise<void> {
@@ -30,6 +35,7 @@ export class Heartbeats {
       { $max: { slot }, $set: { receivedAt } },
       { upsert: true },
     );
+    this.#onRecorded?.(slot);
   }
 
   async status(): Promise<HeartbeatStatus> {
@@ -39,4 +45,12 @@ export class Heartbeats {
       receivedAt: doc?.receivedAt.toISOString() ?? null,
     };
   }
+}
+
+/** The `system.heartbeat` handler every consuming service shares. */
+export async function onSystemHeartbeat(
+  event: Event<'system.heartbeat'>,
+  ports: { readonly heartbeats: Pick<Heartbeats, 'record'>; readonly now: () => Date },
+): Promise<void> {
+  await ports.heartbeats.record(new Date(event.data.slot), ports.now());
 }

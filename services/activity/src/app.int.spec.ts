@@ -8,20 +8,23 @@ import {
 } from '@herald/auth';
 import type { Handler, HandlerContext } from '@herald/bus';
 import { services, type Event } from '@herald/contracts';
-import { ProcessedEvents, connectMongo } from '@herald/store';
+import { ProcessedEvents, connectMongo, Heartbeats } from '@herald/store';
 import { mongoUrlForTest, testKeys, testLogger, uniqueNamespace } from '@herald/testkit';
 import { FeedCollection } from './adapters/feed-collection.js';
 import { MembersCollection } from './adapters/members-collection.js';
 import { buildApp } from './app.js';
 import type { ActivityEventType } from './domain/feed-entry.js';
-import type { ActivityPorts } from './domain/ports.js';
+import type { ActivityHandlerPorts } from './domain/ports.js';
+import type { DigestCompiled } from '@herald/contracts';
 import { ada, at, bob, cyd, events } from './fixtures.js';
 import { onCommentCreated } from './handlers/comment-created.js';
 import { subscribe } from './handlers/index.js';
 
 let client: MongoClient;
 let db: Db;
-let ports: ActivityPorts;
+let ports: ActivityHandlerPorts;
+/** What the digest handler published, as the broker would have received it. */
+const published: { id: string; data: DigestCompiled }[] = [];
 let app: ReturnType<typeof buildApp>;
 let handlers: Map<string, Handler<ActivityEventType>>;
 let storeUp: boolean;
@@ -41,7 +44,15 @@ beforeEach(async () => {
   const members = new MembersCollection(db);
   await feed.ensureIndexes();
   await members.ensureIndexes();
-  ports = { feed, members };
+  ports = {
+    feed,
+    members,
+    publishDigest: async (data, id) => {
+      published.push({ id, data });
+    },
+    heartbeats: new Heartbeats(db),
+    now: () => new Date(),
+  };
   // The handlers exactly as main.ts subscribes them, delivered here without a broker.
   handlers = new Map();
   subscribe(

@@ -2,7 +2,10 @@ import type { TokenVerifier } from '@herald/auth';
 import {
   createHttpServer,
   registerHealthRoutes,
+  registerHeartbeatRoute,
+  registerMetricsRoute,
   type Logger,
+  type Metrics,
   type ReadinessCheck,
 } from '@herald/runtime';
 import type { ActivityPorts } from './domain/ports.js';
@@ -14,12 +17,16 @@ export interface ActivityAppDeps {
   /** Checks the API's access tokens with its public key. */
   readonly verifier: TokenVerifier;
   readonly readiness: Record<string, ReadinessCheck>;
+  readonly metrics?: Metrics;
+  readonly heartbeats?: () => Promise<{ lastSlot: string | null; receivedAt: string | null }>;
 }
 
 /** The activity service's HTTP face: health, and each workspace's feed for its members. */
 export function buildApp(deps: ActivityAppDeps) {
   const app = createHttpServer({ logger: deps.logger });
   registerHealthRoutes(app, deps.readiness);
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics);
+  if (deps.heartbeats) registerHeartbeatRoute(app, deps.heartbeats);
   feedRoutes(app, deps.ports, deps.verifier);
   return app;
 }

@@ -1,6 +1,7 @@
 import {
   createHttpServer,
   registerHealthRoutes,
+  registerHeartbeatRoute,
   registerMetricsRoute,
   type Logger,
   type Metrics,
@@ -11,6 +12,7 @@ export interface MailerAppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly readiness: Record<string, ReadinessCheck>;
+  readonly heartbeats: () => Promise<{ lastSlot: string | null; receivedAt: string | null }>;
 }
 
 /** The mailer's HTTP face: liveness, readiness and Prometheus metrics. */
@@ -18,5 +20,6 @@ export function buildApp(deps: MailerAppDeps) {
   const app = createHttpServer({ logger: deps.logger });
   registerHealthRoutes(app, deps.readiness);
   registerMetricsRoute(app, deps.metrics);
+  registerHeartbeatRoute(app, deps.heartbeats);
   return app;
 }

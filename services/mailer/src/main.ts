@@ -2,7 +2,14 @@
 import { BrokerConnection, Consumer } from '@herald/bus';
 import { serviceQueue, services, type Event } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
-import { ProcessedEvents, connectMongo, idempotent, mongoReachable } from '@herald/store';
+import {
+  Heartbeats,
+  ProcessedEvents,
+  connectMongo,
+  idempotent,
+  mongoReachable,
+} from '@herald/store';
+import { stopTracing } from '@herald/telemetry';
 import { createOutboxTransport, createSmtpTransport } from './adapters/nodemailer-transport.js';
 import { SentLogCollection } from './adapters/sent-log-collection.js';
 import { buildApp } from './app.js';
@@ -12,6 +19,7 @@ import { handlers, type MailerEvent } from './handlers/index.js';
 
 const config = loadConfig();
 const logger = createLogger('mailer', config.LOG_LEVEL);
+const metrics = createMetrics('mailer');
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-mailer');
 const processed = new ProcessedEvents(db);
@@ -31,10 +39,14 @@ logger.info(
   config.SMTP_URL ? 'sending over SMTP' : 'no SMTP_URL: writing e-mails as .eml files',
 );
 
+const heartbeats = new Heartbeats(db, (slot) =>
+  metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
+);
 const ports: MailerPorts = {
   transport,
   sentLog: new SentLogCollection(db),
   from: config.MAIL_FROM,
+  heartbeats,
   now: () => new Date(),
 };
 
@@ -64,12 +76,12 @@ function register<T extends MailerEvent>(type: T): void {
 }
 for (const type of services.mailer.consumes) register(type);
 
-const metrics = createMetrics('mailer');
 observeConsumer(consumer, metrics, topology.queue);
 
 const app = buildApp({
   logger,
   metrics,
+  heartbeats: () => heartbeats.status(),
   readiness: { broker: () => consumer.consuming, store: () => mongoReachable(db) },
 });
 
@@ -80,6 +92,7 @@ onShutdown(
     await transport.close();
     await connection.close();
     await client.close();
+    await stopTracing();
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,

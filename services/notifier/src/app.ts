@@ -3,6 +3,7 @@ import type { TokenVerifier } from '@herald/auth';
 import {
   createHttpServer,
   registerHealthRoutes,
+  registerHeartbeatRoute,
   registerMetricsRoute,
   type Logger,
   type Metrics,
@@ -16,6 +17,7 @@ import { streamRoutes, type LiveSubscriptions, type StreamOptions } from './rout
 export interface NotifierAppDeps {
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  readonly heartbeats?: () => Promise<{ lastSlot: string | null; receivedAt: string | null }>;
   readonly readiness: Record<string, ReadinessCheck>;
   readonly notifications: NotificationStore;
   readonly live: LiveSubscriptions;
@@ -42,6 +44,7 @@ export function buildApp(deps: NotifierAppDeps) {
   const app = createHttpServer({ logger });
   registerHealthRoutes(app, deps.readiness);
   if (deps.metrics) registerMetricsRoute(app, deps.metrics);
+  if (deps.heartbeats) registerHeartbeatRoute(app, deps.heartbeats);
   const auth = createAuthenticator(deps.verifier);
   notificationRoutes(app, { notifications: deps.notifications, auth, now: deps.now });
   streamRoutes(app, {

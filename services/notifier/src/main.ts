@@ -3,7 +3,7 @@ import { createTokenVerifier } from '@herald/auth';
 import { BrokerConnection, Consumer, errorMessage } from '@herald/bus';
 import { serviceQueue, services } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
-import { ProcessedEvents, connectMongo, mongoReachable } from '@herald/store';
+import { Heartbeats, ProcessedEvents, connectMongo, mongoReachable } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { LiveHub } from './adapters/live-hub.js';
 import { NotificationsCollection } from './adapters/notifications-collection.js';
@@ -24,7 +24,10 @@ const processed = new ProcessedEvents(db);
 const live = new LiveHub({
   onListenerError: (error) => logger.warn({ err: errorMessage(error) }, 'stream listener failed'),
 });
-const ports: NotifierPorts = { notifications, live, now: () => new Date() };
+const heartbeats = new Heartbeats(db, (slot) =>
+  metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
+);
+const ports: NotifierPorts = { notifications, live, heartbeats, now: () => new Date() };
 
 const connection = new BrokerConnection({ url: config.RABBITMQ_URL, name: 'notifier', logger });
 const consumer = new Consumer({
@@ -40,6 +43,7 @@ observeConsumer(consumer, metrics, 'notifier');
 const app = buildApp({
   logger,
   metrics,
+  heartbeats: () => heartbeats.status(),
   readiness: { broker: () => consumer.consuming, store: () => mongoReachable(db) },
   notifications,
   live,

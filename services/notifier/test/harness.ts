@@ -1,6 +1,6 @@
 import type { Db, MongoClient } from 'mongodb';
 import { createTokenSigner, createTokenVerifier, generateKeyPair } from '@herald/auth';
-import { connectMongo } from '@herald/store';
+import { Heartbeats, connectMongo } from '@herald/store';
 import { mongoUrlForTest, testKeys, testLogger, uniqueNamespace } from '@herald/testkit';
 import { LiveHub } from '../src/adapters/live-hub.js';
 import { NotificationsCollection } from '../src/adapters/notifications-collection.js';
@@ -59,7 +59,7 @@ export async function createHarness(
     ...options,
   };
   const app = buildApp(deps);
-  const ports: NotifierPorts = { notifications: store, live, now };
+  const ports: NotifierPorts = { notifications: store, live, heartbeats: new Heartbeats(db), now };
   return {
     db,
     store,

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db, MongoClient } from 'mongodb';
-import { connectMongo } from '@herald/store';
+import { connectMongo, Heartbeats } from '@herald/store';
 import { mongoUrlForTest, uniqueNamespace } from '@herald/testkit';
 import { compileDigests } from '../domain/digest.js';
 import type { FeedEntry } from '../domain/feed-entry.js';
-import type { ActivityPorts } from '../domain/ports.js';
+import type { ActivityHandlerPorts } from '../domain/ports.js';
+import type { DigestCompiled } from '@herald/contracts';
 import { ada, at, bob, cyd, events } from '../fixtures.js';
 import { activityHandlers } from '../handlers/index.js';
 import { FeedCollection } from './feed-collection.js';
@@ -14,7 +15,9 @@ let client: MongoClient;
 let db: Db;
 let feed: FeedCollection;
 let members: MembersCollection;
-let ports: ActivityPorts;
+let ports: ActivityHandlerPorts;
+/** What the digest handler published, as the broker would have received it. */
+const published: { id: string; data: DigestCompiled }[] = [];
 
 beforeEach(async () => {
   ({ client, db } = await connectMongo(mongoUrlForTest(uniqueNamespace('activity')), 'test'));
@@ -22,7 +25,15 @@ beforeEach(async () => {
   members = new MembersCollection(db);
   await feed.ensureIndexes();
   await members.ensureIndexes();
-  ports = { feed, members };
+  ports = {
+    feed,
+    members,
+    publishDigest: async (data, id) => {
+      published.push({ id, data });
+    },
+    heartbeats: new Heartbeats(db),
+    now: () => new Date(),
+  };
 });
 
 afterEach(async () => {

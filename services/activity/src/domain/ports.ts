@@ -1,3 +1,4 @@
+import type { DigestCompiled } from '@herald/contracts';
 import type { FeedCursor } from './cursor.js';
 import type { FeedEntry } from './feed-entry.js';
 import type { Member } from './member.js';
@@ -28,4 +29,12 @@ export interface MemberStore {
 export interface ActivityPorts {
   readonly feed: FeedStore;
   readonly members: MemberStore;
+}
+
+/** What the event handlers need beyond the stores. */
+export interface ActivityHandlerPorts extends ActivityPorts {
+  /** Publishes with broker confirm; the deterministic id makes a re-run dedupe downstream. */
+  readonly publishDigest: (data: DigestCompiled, id: string) => Promise<void>;
+  readonly heartbeats: { record(slot: Date, receivedAt: Date): Promise<void> };
+  readonly now: () => Date;
 }

@@ -1,9 +1,10 @@
 import type { Handler } from '@herald/bus';
 import { services, type Event } from '@herald/contracts';
-import { idempotent, type ProcessedEvents } from '@herald/store';
+import { idempotent, onSystemHeartbeat, type ProcessedEvents } from '@herald/store';
 import type { ActivityEventType } from '../domain/feed-entry.js';
-import type { ActivityPorts } from '../domain/ports.js';
+import type { ActivityHandlerPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
+import { onDailyDigestDue } from './daily-digest-due.js';
 import { onTaskAssigned } from './task-assigned.js';
 import { onTaskCreated } from './task-created.js';
 import { onTaskStatusChanged } from './task-status-changed.js';
@@ -12,7 +13,10 @@ import { onWorkspaceMemberInvited } from './workspace-member-invited.js';
 import { onWorkspaceMemberJoined } from './workspace-member-joined.js';
 
 export type ActivityHandlers = {
-  readonly [K in ActivityEventType]: (event: Event<K>, ports: ActivityPorts) => Promise<void>;
+  readonly [K in ActivityEventType]: (
+    event: Event<K>,
+    ports: ActivityHandlerPorts,
+  ) => Promise<void>;
 };
 
 /** One handler per consumed event: a type added to the topology without one does not compile. */
@@ -24,6 +28,8 @@ export const activityHandlers: ActivityHandlers = {
   'task.status-changed': onTaskStatusChanged,
   'task.assigned': onTaskAssigned,
   'comment.created': onCommentCreated,
+  'schedule.daily-digest.due': onDailyDigestDue,
+  'system.heartbeat': onSystemHeartbeat,
 };
 
 /** The consumer name in the processed-events record. */
@@ -41,7 +47,7 @@ export interface HandlerRegistry {
 export function subscribe(
   consumer: HandlerRegistry,
   processed: ProcessedEvents,
-  ports: ActivityPorts,
+  ports: ActivityHandlerPorts,
 ): void {
   const register = <K extends ActivityEventType>(type: K) => {
     const handle = activityHandlers[type];

@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
@@ -32,6 +33,8 @@ export interface SmtpTransportOptions {
   readonly logger: Logger;
 }
 
+const tracer = trace.getTracer('herald-mailer');
+
 /** Sends over SMTP through a connection pool; failures are classified for the consumer. */
 export function createSmtpTransport(options: SmtpTransportOptions): MailTransport {
   const pool = new SMTPPool({
@@ -48,25 +51,49 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
   );
   return {
     async send(mail) {
-      try {
-        const info = (await transporter.sendMail(toMessage(mail))) as { response?: string };
-        options.logger.info(
-          {
-            to: mail.to.email,
-            subject: mail.subject,
-            messageId: mail.messageId,
-            response: info.response,
+      // nodemailer has no OpenTelemetry instrumentation: one client span per SMTP send.
+      await tracer.startActiveSpan(
+        'smtp send',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'server.address': new URL(options.url).hostname,
+            'smtp.message_id': mail.messageId,
           },
-          'e-mail sent',
-        );
-      } catch (error) {
-        throw toSendError(error);
-      }
+        },
+        async (span) => {
+          try {
+            await sendOne(mail);
+          } catch (error) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
     async close() {
       transporter.close();
     },
   };
+
+  async function sendOne(mail: Parameters<MailTransport['send']>[0]): Promise<void> {
+    try {
+      const info = (await transporter.sendMail(toMessage(mail))) as { response?: string };
+      options.logger.info(
+        {
+          to: mail.to.email,
+          subject: mail.subject,
+          messageId: mail.messageId,
+          response: info.response,
+        },
+        'e-mail sent',
+      );
+    } catch (error) {
+      throw toSendError(error);
+    }
+  }
 }
 
 export interface OutboxTransportOptions {

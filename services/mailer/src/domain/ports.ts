@@ -21,5 +21,7 @@ export interface MailerPorts {
   readonly sentLog: SentLog;
   /** From header of every e-mail. */
   readonly from: string;
+  /** When the mailer last handled `system.heartbeat` (pipeline health). */
+  readonly heartbeats: { record(slot: Date, receivedAt: Date): Promise<void> };
   readonly now: () => Date;
 }

@@ -43,6 +43,7 @@ function setup() {
     transport,
     sentLog,
     from: 'Herald <no-reply@herald.local>',
+    heartbeats: { record: () => Promise.resolve() },
     now: () => new Date('2025-03-02T10:00:00Z'),
   };
   return { transport, sentLog, ports };

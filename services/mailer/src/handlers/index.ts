@@ -1,4 +1,5 @@
 import type { ConsumedBy, Event } from '@herald/contracts';
+import { onSystemHeartbeat } from '@herald/store';
 import type { MailerPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onDigestCompiled } from './digest-compiled.js';
@@ -19,4 +20,5 @@ export const handlers: {
   'comment.created': onCommentCreated,
   'task.overdue': onTaskOverdue,
   'digest.compiled': onDigestCompiled,
+  'system.heartbeat': onSystemHeartbeat,
 };

@@ -29,6 +29,8 @@ export interface LiveFeed {
 
 export interface NotifierPorts {
   readonly notifications: NotificationStore;
+  /** When the notifier last handled `system.heartbeat` (pipeline health). */
+  readonly heartbeats: { record(slot: Date, receivedAt: Date): Promise<void> };
   readonly live: LiveFeed;
   readonly now: () => Date;
 }

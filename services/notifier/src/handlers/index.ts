@@ -1,6 +1,6 @@
 import type { Consumer } from '@herald/bus';
 import type { ConsumedBy, Event } from '@herald/contracts';
-import { idempotent, type ProcessedEvents } from '@herald/store';
+import { idempotent, onSystemHeartbeat, type ProcessedEvents } from '@herald/store';
 import type { NotifierPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onTaskAssigned } from './task-assigned.js';
@@ -22,6 +22,7 @@ export const handlers: {
   'task.assigned': onTaskAssigned,
   'comment.created': onCommentCreated,
   'task.overdue': onTaskOverdue,
+  'system.heartbeat': onSystemHeartbeat,
 };
 
 /** Registers every handler, each run at most once per event id (redeliveries become no-ops). */
