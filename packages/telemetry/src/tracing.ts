@@ -31,10 +31,14 @@ export function startTracing(options: TracingOptions): boolean {
       [ATTR_SERVICE_VERSION]: options.version,
       'deployment.environment.name': options.environment ?? 'development',
     }),
-    traceExporter: new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/$/, '')}/v1/traces` }),
+    traceExporter: new OTLPTraceExporter({
+      url: `${options.endpoint.replace(/\/$/, '')}/v1/traces`,
+    }),
     instrumentations: [
       // Health and metrics scrapes would drown the traces that matter.
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? ''),
+      }),
       new FastifyOtelInstrumentation({ registerOnInitialization: true }),
       new AmqplibInstrumentation(),
       new MongoDBInstrumentation(),

@@ -1,11 +1,13 @@
 // Composition root: config, clients, outbox relay, HTTP, signals.
 import { randomUUID } from 'node:crypto';
+import { createTokenSigner, createTokenVerifier } from '@herald/auth';
 import { BrokerConnection, Publisher } from '@herald/bus';
 import { services } from '@herald/contracts';
 import { createLogger, onShutdown } from '@herald/runtime';
 import { OutboxRelay, connectMongo, mongoReachable } from '@herald/store';
 import { scryptHasher } from './adapters/password-hasher.js';
-import { UsersCollection } from './adapters/users-collection.js';
+import { newSecret } from './adapters/secrets.js';
+import { mongoStores, outboxCollections } from './adapters/stores.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
@@ -13,8 +15,8 @@ const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-api');
-const users = new UsersCollection(db);
-await users.ensureIndexes();
+const stores = mongoStores(db);
+await stores.ensureIndexes();
 
 const connection = new BrokerConnection({ url: config.RABBITMQ_URL, name: 'api', logger });
 const publisher = new Publisher({
@@ -24,22 +26,22 @@ const publisher = new Publisher({
   namespace: config.HERALD_NAMESPACE,
   logger,
 });
-const relay = new OutboxRelay({
-  db,
-  collections: [UsersCollection.collectionName],
-  sink: publisher,
-  logger,
-});
+const relay = new OutboxRelay({ db, collections: outboxCollections, sink: publisher, logger });
 
-const app = buildApp({
+const app = await buildApp({
   logger,
   ports: {
-    users,
+    ...stores,
     passwords: scryptHasher,
+    accessTokens: await createTokenSigner(config.JWT_PRIVATE_KEY),
+    publicUrl: config.PUBLIC_URL,
     eventsWritten: () => relay.kick(),
     now: () => new Date(),
     newId: randomUUID,
+    newSecret,
   },
+  verifier: await createTokenVerifier(config.JWT_PUBLIC_KEY),
+  rateLimits: { max: config.RATE_LIMIT_MAX, authMax: config.RATE_LIMIT_AUTH_MAX },
   // The API stays ready while the broker is down: writes keep their events in the outbox.
   readiness: { store: () => mongoReachable(db) },
 });

@@ -6,6 +6,8 @@ import type { User } from '../domain/user.js';
 
 type UserDoc = Omit<User, 'id'> & { _id: string } & WithOutbox;
 
+const withoutOutbox = { projection: { outbox: 0 } } as const;
+
 export class UsersCollection implements UserStore {
   static readonly collectionName = 'users';
   readonly #collection: Collection<UserDoc>;
@@ -34,12 +36,22 @@ export class UsersCollection implements UserStore {
   }
 
   async byEmail(email: string): Promise<User | undefined> {
-    const doc = await this.#collection.findOne(
-      { email: email.toLowerCase() },
-      { projection: { outbox: 0 } },
-    );
-    if (!doc) return undefined;
-    const { _id, ...rest } = doc;
-    return { id: _id, ...rest };
+    const doc = await this.#collection.findOne({ email: email.toLowerCase() }, withoutOutbox);
+    return doc ? toUser(doc) : undefined;
   }
+
+  async byId(id: string): Promise<User | undefined> {
+    const doc = await this.#collection.findOne({ _id: id }, withoutOutbox);
+    return doc ? toUser(doc) : undefined;
+  }
+
+  async byIds(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.#collection.find({ _id: { $in: [...ids] } }, withoutOutbox).toArray();
+    return docs.map(toUser);
+  }
+}
+
+function toUser({ _id, outbox: _outbox, ...rest }: UserDoc): User {
+  return { id: _id, ...rest };
 }

@@ -1,10 +1,20 @@
+import type { TokenSigner } from '@herald/auth';
 import type { PendingEvent } from '@herald/store';
+import type { Comment } from './comment.js';
+import type { Invite } from './invite.js';
+import type { Membership } from './membership.js';
+import type { RefreshToken } from './refresh-token.js';
+import type { Assignment, Task, TaskChanges } from './task.js';
 import type { User } from './user.js';
+import type { Workspace } from './workspace.js';
 
 export interface UserStore {
   /** Stores the user and its events in one write; throws AppError(conflict) on a taken email or handle. */
   create(user: User, events: readonly PendingEvent[]): Promise<void>;
   byEmail(email: string): Promise<User | undefined>;
+  byId(id: string): Promise<User | undefined>;
+  /** The users that exist among `ids`, in no particular order. */
+  byIds(ids: readonly string[]): Promise<User[]>;
 }
 
 export interface PasswordHasher {
@@ -12,11 +22,82 @@ export interface PasswordHasher {
   verify(password: string, hash: string): Promise<boolean>;
 }
 
+export interface RefreshTokenStore {
+  /**
+   * Stores a token; `'parent-used'` when a token with the same `parent` exists already. That unique
+   * index is what makes a refresh token work once, even for two concurrent refreshes.
+   */
+  insert(token: RefreshToken): Promise<'inserted' | 'parent-used'>;
+  byHash(hash: string): Promise<RefreshToken | undefined>;
+  familyRevoked(familyId: string): Promise<boolean>;
+  revokeFamily(familyId: string, at: Date): Promise<void>;
+  /** Deletes tokens whose expiry is at or before `now`; returns how many. */
+  deleteExpired(now: Date): Promise<number>;
+}
+
+export interface WorkspaceStore {
+  create(workspace: Workspace, events: readonly PendingEvent[]): Promise<void>;
+  byId(id: string): Promise<Workspace | undefined>;
+  byIds(ids: readonly string[]): Promise<Workspace[]>;
+}
+
+export interface MembershipStore {
+  /** Adds the membership and its events in one write; false (and no events) when already a member. */
+  add(membership: Membership, events: readonly PendingEvent[]): Promise<boolean>;
+  get(workspaceId: string, userId: string): Promise<Membership | undefined>;
+  /** The membership an invite created, if it was accepted. */
+  byInvite(inviteId: string): Promise<Membership | undefined>;
+  ofWorkspace(workspaceId: string): Promise<Membership[]>;
+  workspaceIdsOf(userId: string): Promise<string[]>;
+}
+
+export interface InviteStore {
+  create(invite: Invite, events: readonly PendingEvent[]): Promise<void>;
+  byTokenHash(tokenHash: string): Promise<Invite | undefined>;
+}
+
+export interface TaskStore {
+  /** The next number of a workspace's counter (may repeat under concurrency on FerretDB: see create). */
+  nextNumber(workspaceId: string): Promise<number>;
+  /** `'number-taken'` when (workspace, number) exists: a unique index guards the task keys. */
+  create(task: Task, events: readonly PendingEvent[]): Promise<'created' | 'number-taken'>;
+  byId(id: string): Promise<Task | undefined>;
+  /** Applies `changes` and appends `events` in one write if the status is still `expectedStatus`. */
+  update(
+    id: string,
+    expectedStatus: Task['status'],
+    changes: TaskChanges,
+    events: readonly PendingEvent[],
+  ): Promise<boolean>;
+}
+
+export interface AssignmentStore {
+  /** Records the assignment and its event in one write; false (and no event) when it exists. */
+  add(assignment: Assignment, events: readonly PendingEvent[]): Promise<boolean>;
+  ofTask(taskId: string): Promise<Assignment[]>;
+}
+
+export interface CommentStore {
+  create(comment: Comment, events: readonly PendingEvent[]): Promise<void>;
+}
+
 export interface ApiPorts {
   readonly users: UserStore;
   readonly passwords: PasswordHasher;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly workspaces: WorkspaceStore;
+  readonly memberships: MembershipStore;
+  readonly invites: InviteStore;
+  readonly tasks: TaskStore;
+  readonly assignments: AssignmentStore;
+  readonly comments: CommentStore;
+  readonly accessTokens: TokenSigner;
+  /** Base URL of links sent to people (invite accept links). */
+  readonly publicUrl: string;
   /** Tells the outbox relay that events are waiting, so they leave now rather than at the next poll. */
   readonly eventsWritten: () => void;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** An unguessable token (refresh tokens, invite tokens); only its hash is stored. */
+  readonly newSecret: () => string;
 }

@@ -12,3 +12,15 @@ export interface User {
 export function publicUser(user: User) {
   return { id: user.id, email: user.email, name: user.name, handle: user.handle };
 }
+
+/** A user as events carry them (a contracts Recipient with the handle). */
+export interface Person {
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly handle: string;
+}
+
+export function personOf(user: User): Person {
+  return { userId: user.id, email: user.email, name: user.name, handle: user.handle };
+}

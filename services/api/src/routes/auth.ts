@@ -3,7 +3,9 @@ import { Handle } from '@herald/contracts';
 import type { HttpServer } from '@herald/runtime';
 import type { ApiPorts } from '../domain/ports.js';
 import { registerUser } from '../domain/register.js';
+import { login, logout, refreshSession, type Session } from '../domain/session.js';
 import { publicUser } from '../domain/user.js';
+import { bearerSecurity, type Authenticator } from './authenticate.js';
 
 export const RegisterBody = z.strictObject({
   email: z.email().max(254),
@@ -12,6 +14,13 @@ export const RegisterBody = z.strictObject({
   handle: Handle,
 });
 
+export const LoginBody = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(200),
+});
+
+export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(256) });
+
 export const PublicUser = z.object({
   id: z.string(),
   email: z.string(),
@@ -19,13 +28,57 @@ export const PublicUser = z.object({
   handle: z.string(),
 });
 
-export function authRoutes(app: HttpServer, ports: ApiPorts): void {
+export const SessionView = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  user: PublicUser,
+});
+
+export interface AuthRouteDeps {
+  readonly ports: ApiPorts;
+  readonly auth: Authenticator;
+  /** One budget for all of /auth/* per client IP, stricter than the global one. */
+  readonly limit: ReturnType<HttpServer['rateLimit']>;
+}
+
+const sessionView = (session: Session) => ({ ...session, user: publicUser(session.user) });
+
+export function authRoutes(app: HttpServer, { ports, auth, limit }: AuthRouteDeps): void {
+  // The global limit is switched off here: these routes count against the /auth budget only.
+  const limited = { config: { rateLimit: false as const }, onRequest: limit };
+  const tags = ['auth'];
+
   app.post(
     '/auth/register',
-    { schema: { body: RegisterBody, response: { 201: PublicUser } } },
+    { ...limited, schema: { tags, body: RegisterBody, response: { 201: PublicUser } } },
     async (request, reply) => {
       const user = await registerUser(request.body, ports);
       return reply.code(201).send(publicUser(user));
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    { ...limited, schema: { tags, body: LoginBody, response: { 200: SessionView } } },
+    async (request) => sessionView(await login(request.body, ports)),
+  );
+
+  app.post(
+    '/auth/refresh',
+    { ...limited, schema: { tags, body: RefreshBody, response: { 200: SessionView } } },
+    async (request) => sessionView(await refreshSession(request.body.refreshToken, ports)),
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      ...limited,
+      preParsing: auth.required,
+      schema: { tags, security: bearerSecurity, body: RefreshBody, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await logout(request.body.refreshToken, auth.caller(request).userId, ports);
+      return reply.code(204).send(null);
     },
   );
 }

@@ -1,0 +1,39 @@
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey, outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import type { AssignmentStore } from '../domain/ports.js';
+import type { Assignment } from '../domain/task.js';
+
+/** `_id` is `<taskId>:<userId>`: the primary key makes an assignment (and its event) happen once. */
+type AssignmentDoc = Assignment & { _id: string } & WithOutbox;
+
+export class AssignmentsCollection implements AssignmentStore {
+  static readonly collectionName = 'assignments';
+  readonly #collection: Collection<AssignmentDoc>;
+
+  constructor(db: Db) {
+    this.#collection = db.collection<AssignmentDoc>(AssignmentsCollection.collectionName);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.#collection.createIndex({ taskId: 1 });
+  }
+
+  async add(assignment: Assignment, events: readonly PendingEvent[]): Promise<boolean> {
+    try {
+      await this.#collection.insertOne({
+        _id: `${assignment.taskId}:${assignment.userId}`,
+        ...assignment,
+        ...outboxFields(events),
+      });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async ofTask(taskId: string): Promise<Assignment[]> {
+    const docs = await this.#collection.find({ taskId }, { projection: { outbox: 0 } }).toArray();
+    return docs.map(({ _id, outbox: _outbox, ...assignment }) => assignment);
+  }
+}

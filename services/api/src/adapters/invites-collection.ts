@@ -1,0 +1,34 @@
+import type { Collection, Db } from 'mongodb';
+import { outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import type { Invite } from '../domain/invite.js';
+import type { InviteStore } from '../domain/ports.js';
+
+type InviteDoc = Omit<Invite, 'id'> & { _id: string } & WithOutbox;
+
+export class InvitesCollection implements InviteStore {
+  static readonly collectionName = 'invites';
+  readonly #collection: Collection<InviteDoc>;
+
+  constructor(db: Db) {
+    this.#collection = db.collection<InviteDoc>(InvitesCollection.collectionName);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.#collection.createIndex({ tokenHash: 1 }, { unique: true });
+    await this.#collection.createIndex({ workspaceId: 1 });
+  }
+
+  async create(invite: Invite, events: readonly PendingEvent[]): Promise<void> {
+    const { id, ...rest } = invite;
+    await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
+  }
+
+  async byTokenHash(tokenHash: string): Promise<Invite | undefined> {
+    const doc = await this.#collection.findOne({ tokenHash }, { projection: { outbox: 0 } });
+    return doc ? toInvite(doc) : undefined;
+  }
+}
+
+function toInvite({ _id, outbox: _outbox, ...rest }: InviteDoc): Invite {
+  return { id: _id, ...rest };
+}

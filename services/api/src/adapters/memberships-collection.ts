@@ -1,0 +1,71 @@
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey, outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import type { Membership } from '../domain/membership.js';
+import type { MembershipStore } from '../domain/ports.js';
+
+/** `_id` is `<workspaceId>:<userId>`: the primary key makes a person a member at most once. */
+type MembershipDoc = Membership & { _id: string } & WithOutbox;
+
+const withoutOutbox = { projection: { outbox: 0 } } as const;
+
+export class MembershipsCollection implements MembershipStore {
+  static readonly collectionName = 'memberships';
+  readonly #collection: Collection<MembershipDoc>;
+
+  constructor(db: Db) {
+    this.#collection = db.collection<MembershipDoc>(MembershipsCollection.collectionName);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.#collection.createIndex({ workspaceId: 1 });
+    await this.#collection.createIndex({ userId: 1 });
+    await this.#collection.createIndex({ inviteId: 1 });
+  }
+
+  async add(membership: Membership, events: readonly PendingEvent[]): Promise<boolean> {
+    const { inviteId, ...rest } = membership;
+    try {
+      await this.#collection.insertOne({
+        _id: idOf(membership.workspaceId, membership.userId),
+        ...rest,
+        ...(inviteId ? { inviteId } : {}),
+        ...outboxFields(events),
+      });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(workspaceId: string, userId: string): Promise<Membership | undefined> {
+    const doc = await this.#collection.findOne({ _id: idOf(workspaceId, userId) }, withoutOutbox);
+    return doc ? toMembership(doc) : undefined;
+  }
+
+  async byInvite(inviteId: string): Promise<Membership | undefined> {
+    const doc = await this.#collection.findOne({ inviteId }, withoutOutbox);
+    return doc ? toMembership(doc) : undefined;
+  }
+
+  async ofWorkspace(workspaceId: string): Promise<Membership[]> {
+    return (await this.#collection.find({ workspaceId }, withoutOutbox).toArray()).map(
+      toMembership,
+    );
+  }
+
+  async workspaceIdsOf(userId: string): Promise<string[]> {
+    const docs = await this.#collection
+      .find({ userId }, { projection: { workspaceId: 1 } })
+      .toArray();
+    return docs.map((doc) => doc.workspaceId);
+  }
+}
+
+function idOf(workspaceId: string, userId: string): string {
+  return `${workspaceId}:${userId}`;
+}
+
+function toMembership({ _id, outbox: _outbox, ...rest }: MembershipDoc): Membership {
+  return rest;
+}

@@ -1,0 +1,68 @@
+import type { Db } from 'mongodb';
+import type { ApiPorts } from '../domain/ports.js';
+import { AssignmentsCollection } from './assignments-collection.js';
+import { CommentsCollection } from './comments-collection.js';
+import { InvitesCollection } from './invites-collection.js';
+import { MembershipsCollection } from './memberships-collection.js';
+import { RefreshTokensCollection } from './refresh-tokens-collection.js';
+import { TasksCollection } from './tasks-collection.js';
+import { UsersCollection } from './users-collection.js';
+import { WorkspacesCollection } from './workspaces-collection.js';
+
+/** Every collection whose documents carry events: the outbox relay must watch each of them. */
+export const outboxCollections = [
+  UsersCollection.collectionName,
+  WorkspacesCollection.collectionName,
+  MembershipsCollection.collectionName,
+  InvitesCollection.collectionName,
+  TasksCollection.collectionName,
+  AssignmentsCollection.collectionName,
+  CommentsCollection.collectionName,
+] as const;
+
+export type MongoStores = Pick<
+  ApiPorts,
+  | 'users'
+  | 'refreshTokens'
+  | 'workspaces'
+  | 'memberships'
+  | 'invites'
+  | 'tasks'
+  | 'assignments'
+  | 'comments'
+> & { ensureIndexes(): Promise<void> };
+
+/** The API's MongoDB adapters over one database. */
+export function mongoStores(db: Db): MongoStores {
+  const users = new UsersCollection(db);
+  const refreshTokens = new RefreshTokensCollection(db);
+  const workspaces = new WorkspacesCollection(db);
+  const memberships = new MembershipsCollection(db);
+  const invites = new InvitesCollection(db);
+  const tasks = new TasksCollection(db);
+  const assignments = new AssignmentsCollection(db);
+  const comments = new CommentsCollection(db);
+  return {
+    users,
+    refreshTokens,
+    workspaces,
+    memberships,
+    invites,
+    tasks,
+    assignments,
+    comments,
+    async ensureIndexes() {
+      for (const store of [
+        users,
+        refreshTokens,
+        memberships,
+        invites,
+        tasks,
+        assignments,
+        comments,
+      ]) {
+        await store.ensureIndexes();
+      }
+    },
+  };
+}

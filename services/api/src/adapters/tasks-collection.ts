@@ -1,0 +1,94 @@
+import type { Collection, Db, UpdateFilter } from 'mongodb';
+import {
+  isDuplicateKey,
+  outboxFields,
+  pushToOutbox,
+  type PendingEvent,
+  type WithOutbox,
+} from '@herald/store';
+import type { TaskStore } from '../domain/ports.js';
+import type { Task, TaskChanges } from '../domain/task.js';
+
+type TaskDoc = Omit<Task, 'id' | 'assigneeIds'> & {
+  _id: string;
+  assigneeIds: string[];
+} & WithOutbox;
+
+interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+
+export class TasksCollection implements TaskStore {
+  static readonly collectionName = 'tasks';
+  static readonly countersName = 'counters';
+  readonly #collection: Collection<TaskDoc>;
+  readonly #counters: Collection<CounterDoc>;
+
+  constructor(db: Db) {
+    this.#collection = db.collection<TaskDoc>(TasksCollection.collectionName);
+    this.#counters = db.collection<CounterDoc>(TasksCollection.countersName);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // What keeps task keys unique when the counter hands out a number twice (see nextNumber).
+    await this.#collection.createIndex({ workspaceId: 1, number: 1 }, { unique: true });
+    await this.#collection.createIndex({ status: 1, dueDate: 1 });
+  }
+
+  async nextNumber(workspaceId: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const counter = await this.#counters.findOneAndUpdate(
+          { _id: `tasks:${workspaceId}` },
+          { $inc: { seq: 1 } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        if (!counter) throw new Error(`task counter of ${workspaceId} was not returned`);
+        return counter.seq;
+      } catch (error) {
+        // Two first tasks at once both upsert; the loser finds the counter there on its retry.
+        if (!isDuplicateKey(error) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  async create(task: Task, events: readonly PendingEvent[]): Promise<'created' | 'number-taken'> {
+    const { id, assigneeIds, ...rest } = task;
+    try {
+      await this.#collection.insertOne({
+        _id: id,
+        ...rest,
+        assigneeIds: [...assigneeIds],
+        ...outboxFields(events),
+      });
+      return 'created';
+    } catch (error) {
+      if (isDuplicateKey(error)) return 'number-taken';
+      throw error;
+    }
+  }
+
+  async byId(id: string): Promise<Task | undefined> {
+    const doc = await this.#collection.findOne({ _id: id }, { projection: { outbox: 0 } });
+    return doc ? toTask(doc) : undefined;
+  }
+
+  async update(
+    id: string,
+    expectedStatus: Task['status'],
+    changes: TaskChanges,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    const update: UpdateFilter<TaskDoc> = {
+      $set: changes,
+      ...(events.length > 0 ? pushToOutbox<TaskDoc>(events) : {}),
+    };
+    const result = await this.#collection.updateOne({ _id: id, status: expectedStatus }, update);
+    return result.matchedCount === 1;
+  }
+}
+
+function toTask({ _id, outbox: _outbox, ...rest }: TaskDoc): Task {
+  return { id: _id, ...rest };
+}

@@ -1,0 +1,38 @@
+import type { Collection, Db } from 'mongodb';
+import { outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import type { WorkspaceStore } from '../domain/ports.js';
+import type { Workspace } from '../domain/workspace.js';
+
+type WorkspaceDoc = Omit<Workspace, 'id'> & { _id: string } & WithOutbox;
+
+const withoutOutbox = { projection: { outbox: 0 } } as const;
+
+export class WorkspacesCollection implements WorkspaceStore {
+  static readonly collectionName = 'workspaces';
+  readonly #collection: Collection<WorkspaceDoc>;
+
+  constructor(db: Db) {
+    this.#collection = db.collection<WorkspaceDoc>(WorkspacesCollection.collectionName);
+  }
+
+  async create(workspace: Workspace, events: readonly PendingEvent[]): Promise<void> {
+    const { id, ...rest } = workspace;
+    await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
+  }
+
+  async byId(id: string): Promise<Workspace | undefined> {
+    const doc = await this.#collection.findOne({ _id: id }, withoutOutbox);
+    return doc ? toWorkspace(doc) : undefined;
+  }
+
+  async byIds(ids: readonly string[]): Promise<Workspace[]> {
+    if (ids.length === 0) return [];
+    return (await this.#collection.find({ _id: { $in: [...ids] } }, withoutOutbox).toArray()).map(
+      toWorkspace,
+    );
+  }
+}
+
+function toWorkspace({ _id, outbox: _outbox, ...rest }: WorkspaceDoc): Workspace {
+  return { id: _id, ...rest };
+}

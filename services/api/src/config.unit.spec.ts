@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { generateKeyPair } from '@herald/auth';
+import { loadConfig } from './config.js';
+
+const keys = generateKeyPair();
+const env = { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_PUBLIC_KEY: keys.publicKeyPem };
+
+describe('loadConfig', () => {
+  it('stops with a clear message when a token key is missing', () => {
+    expect(() => loadConfig({ JWT_PUBLIC_KEY: keys.publicKeyPem })).toThrow(
+      /JWT_PRIVATE_KEY is required/,
+    );
+    expect(() => loadConfig({ JWT_PRIVATE_KEY: keys.privateKeyPem })).toThrow(
+      /JWT_PUBLIC_KEY is required/,
+    );
+  });
+
+  it('refuses a value that is not a PEM key of the right kind', () => {
+    expect(() => loadConfig({ ...env, JWT_PRIVATE_KEY: keys.publicKeyPem })).toThrow(
+      /JWT_PRIVATE_KEY must be a PEM private key/,
+    );
+  });
+
+  it('accepts keys whose newlines were written as \\n', () => {
+    const oneLine = keys.privateKeyPem.replace(/\n/g, '\\n');
+    expect(loadConfig({ ...env, JWT_PRIVATE_KEY: oneLine }).JWT_PRIVATE_KEY).toBe(
+      keys.privateKeyPem.trim(),
+    );
+  });
+
+  it('gives /auth/* a fifteenth of the global rate limit unless told otherwise', () => {
+    expect(loadConfig(env)).toMatchObject({ RATE_LIMIT_MAX: 300, RATE_LIMIT_AUTH_MAX: 20 });
+    expect(loadConfig({ ...env, RATE_LIMIT_MAX: '30000' }).RATE_LIMIT_AUTH_MAX).toBe(2000);
+    expect(loadConfig({ ...env, RATE_LIMIT_AUTH_MAX: '7' }).RATE_LIMIT_AUTH_MAX).toBe(7);
+  });
+
+  it('keeps the public URL for accept links and the api database name', () => {
+    const config = loadConfig({ ...env, PUBLIC_URL: 'https://herald.example' });
+    expect(config.PUBLIC_URL).toBe('https://herald.example');
+    expect(config.MONGO_URL).toBe('mongodb://127.0.0.1:27017/herald_api');
+  });
+});
