@@ -11,7 +11,7 @@ RUN_DIR="${HERALD_HOME:-$HOME/.herald}/run"
 mkdir -p "$RUN_DIR"
 
 # name:port, in start order: consumers first so their queues exist before the API publishes.
-SERVICES=(notifier:3001 api:3000)
+SERVICES=(mailer:3004 notifier:3001 activity:3002 api:3000 scheduler:3003)
 
 stop_services() {
   for entry in "${SERVICES[@]}"; do
@@ -28,13 +28,25 @@ if [ "${1:-}" = stop ]; then stop_services; exit 0; fi
 
 herald_prereqs "$ROOT"
 eval "$(bash scripts/servers.sh up)"
+bash scripts/jaeger.sh up
+export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
+export PIPELINE_TARGETS="${PIPELINE_TARGETS:-mailer=http://127.0.0.1:3004,notifier=http://127.0.0.1:3001,activity=http://127.0.0.1:3002,api=http://127.0.0.1:3000}"
+
+# Access-token keys: generated once per machine for local runs (production mounts them from Secrets).
+KEYS="${HERALD_HOME:-$HOME/.herald}/keys"
+if [ ! -f "$KEYS/jwt-private.pem" ]; then
+  mkdir -p "$KEYS" && chmod 700 "$KEYS"
+  node -e "const {generateKeyPairSync}=require('node:crypto');const fs=require('node:fs');const k=generateKeyPairSync('ed25519',{privateKeyEncoding:{format:'pem',type:'pkcs8'},publicKeyEncoding:{format:'pem',type:'spki'}});fs.writeFileSync(process.argv[1]+'/jwt-private.pem',k.privateKey,{mode:0o600});fs.writeFileSync(process.argv[1]+'/jwt-public.pem',k.publicKey)" "$KEYS"
+fi
+export JWT_PRIVATE_KEY="${JWT_PRIVATE_KEY:-$(cat "$KEYS/jwt-private.pem")}"
+export JWT_PUBLIC_KEY="${JWT_PUBLIC_KEY:-$(cat "$KEYS/jwt-public.pem")}"
 echo "[herald] building" >&2
 npx turbo run build --output-logs=errors-only >&2
 stop_services
 
 for entry in "${SERVICES[@]}"; do
   name="${entry%%:*}" port="${entry##*:}"
-  PORT="$port" nohup node "services/$name/dist/main.js" >"$RUN_DIR/$name.log" 2>&1 &
+  PORT="$port" nohup node --import "./services/$name/dist/instrumentation.js" "services/$name/dist/main.js" >"$RUN_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
   ok=""
   for _ in $(seq 1 60); do
@@ -50,11 +62,16 @@ mgmt="${RABBITMQ_MANAGEMENT_URL#*@}"
 cat <<MSG
 
 Herald is running.
-  API                http://127.0.0.1:3000        (POST /auth/register)
-  notifier           http://127.0.0.1:3001/readyz
-  RabbitMQ           ${RABBITMQ_URL%%@*}@…  management UI http://${mgmt} (guest/guest)
-  store              $MONGO_URL
-  logs               $RUN_DIR/<service>.log
-  dead letters       npm run dlq -- <service> list
-Stop with: npm start -- stop
+  API            http://127.0.0.1:3000/docs          (interactive OpenAPI page)
+  notifier       http://127.0.0.1:3001/notifications (bearer token from POST /auth/login)
+  activity       http://127.0.0.1:3002/workspaces/<id>/activity
+  scheduler      http://127.0.0.1:3003/status        pipeline health: /pipeline
+  mailer         e-mails written to ${MAIL_OUTBOX_DIR:-$HOME/.herald/mail}/*.eml (set SMTP_URL to send)
+  metrics        http://127.0.0.1:<port>/metrics on every service
+  traces         Jaeger query API http://127.0.0.1:16686/api/traces?service=api
+  RabbitMQ       management UI http://${mgmt} (guest/guest)
+  store          $MONGO_URL
+  logs           $RUN_DIR/<service>.log
+  dead letters   npm run dlq -- <service> list
+Try the whole flow: npm run demo        Stop: npm start -- stop
 MSG

@@ -21,7 +21,7 @@ export const services = {
       'comment.created',
       'task.overdue',
     ],
-    consumes: [],
+    consumes: ['schedule.overdue-reminders.due', 'schedule.token-cleanup.due', 'system.heartbeat'],
   },
   scheduler: {
     produces: [

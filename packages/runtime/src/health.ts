@@ -31,10 +31,16 @@ export function registerHealthRoutes(
   });
 }
 
+/** When a service last handled `system.heartbeat`. */
+export interface HeartbeatStatus {
+  readonly lastSlot: string | null;
+  readonly receivedAt: string | null;
+}
+
 /** `/heartbeat`: when this service last handled `system.heartbeat` (read by the scheduler's /pipeline). */
 export function registerHeartbeatRoute(
   app: HttpServer,
-  status: () => Promise<{ readonly lastSlot: string | null; readonly receivedAt: string | null }>,
+  status: () => Promise<HeartbeatStatus>,
 ): void {
   app.get('/heartbeat', { logLevel: 'warn' }, () => status());
 }

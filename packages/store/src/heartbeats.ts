@@ -8,11 +8,6 @@ interface HeartbeatDoc {
   receivedAt: Date;
 }
 
-export interface HeartbeatStatus {
-  readonly lastSlot: string | null;
-  readonly receivedAt: string | null;
-}
-
 /**
  * When this service last handled `system.heartbeat`, kept in its own database so every replica
  * answers the same: the end-to-end proof that scheduler -> broker -> this consumer works.
@@ -38,7 +33,7 @@ export class Heartbeats {
     this.#onRecorded?.(slot);
   }
 
-  async status(): Promise<HeartbeatStatus> {
+  async status(): Promise<{ lastSlot: string | null; receivedAt: string | null }> {
     const doc = await this.#collection.findOne({ _id: 'system' });
     return {
       lastSlot: doc?.slot.toISOString() ?? null,

@@ -12,7 +12,7 @@ import {
   uniqueNamespace,
 } from '@herald/testkit';
 import { connectMongo } from './mongo.js';
-import { OutboxRelay, outboxFields, type WithOutbox } from './outbox.js';
+import { OutboxRelay, outboxFields, pushToOutbox, type WithOutbox } from './outbox.js';
 import { ProcessedEvents } from './processed-events.js';
 
 const namespace = uniqueNamespace('store');
@@ -60,6 +60,34 @@ describe('ProcessedEvents', () => {
 });
 
 describe('OutboxRelay', () => {
+  it('relays every event even when more documents than a batch share the look-back window, and never twice', async () => {
+    const docs = db.collection<{ _id: string } & WithOutbox>('burst');
+    const events = Array.from({ length: 25 }, (_, n) =>
+      createEvent('user.registered', user(100 + n), 'api'),
+    );
+    for (const [n, event] of events.entries())
+      await docs.insertOne({ _id: `d${n}`, ...outboxFields([event]) });
+    const seen: string[] = [];
+    const relay = new OutboxRelay({
+      db,
+      collections: ['burst'],
+      sink: { publishEvent: async (event) => void seen.push(event.id) },
+      logger: testLogger,
+      pollMs: 20,
+      batchSize: 4,
+    });
+    relay.start();
+    await eventually('all relayed', () => seen.length >= events.length);
+    // A document appended to later gets only its new event relayed.
+    const late = createEvent('user.registered', user(999), 'api');
+    await docs.updateOne({ _id: 'd3' }, pushToOutbox([late]));
+    relay.kick();
+    await eventually('late event', () => seen.includes(late.id));
+    await new Promise((r) => setTimeout(r, 200));
+    await relay.stop();
+    expect(seen.sort()).toEqual([...events.map((e) => e.id), late.id].sort());
+  });
+
   interface UserDoc extends WithOutbox {
     _id: string;
   }
@@ -143,7 +171,8 @@ describe('OutboxRelay', () => {
     await connection.close();
 
     expect(received.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
-    expect(await users.countDocuments({ outbox: { $exists: true, $ne: [] } })).toBe(0);
     expect((await relay.backlog()).count).toBe(0);
+    // The relay never wrote to the users' documents (it records progress in its own collections).
+    expect(await users.countDocuments({ 'outbox.0': { $exists: true } })).toBe(3);
   });
 });

@@ -4,6 +4,7 @@ import {
   registerHealthRoutes,
   registerHeartbeatRoute,
   registerMetricsRoute,
+  type HeartbeatStatus,
   type Logger,
   type Metrics,
   type ReadinessCheck,
@@ -18,7 +19,7 @@ export interface ActivityAppDeps {
   readonly verifier: TokenVerifier;
   readonly readiness: Record<string, ReadinessCheck>;
   readonly metrics?: Metrics;
-  readonly heartbeats?: () => Promise<{ lastSlot: string | null; receivedAt: string | null }>;
+  readonly heartbeats?: () => Promise<HeartbeatStatus>;
 }
 
 /** The activity service's HTTP face: health, and each workspace's feed for its members. */

@@ -7,7 +7,11 @@ import {
   AppError,
   createHttpServer,
   registerHealthRoutes,
+  registerHeartbeatRoute,
+  registerMetricsRoute,
+  type HeartbeatStatus,
   type Logger,
+  type Metrics,
   type ReadinessCheck,
 } from '@herald/runtime';
 import type { ApiPorts } from './domain/ports.js';
@@ -31,6 +35,8 @@ export interface ApiAppDeps {
   readonly logger: Logger;
   readonly ports: ApiPorts;
   readonly readiness: Record<string, ReadinessCheck>;
+  readonly metrics?: Metrics;
+  readonly heartbeats?: () => Promise<HeartbeatStatus>;
   /** Verifies access tokens (the public half of the key the ports' signer uses). */
   readonly verifier: TokenVerifier;
   readonly rateLimits: RateLimits;
@@ -75,6 +81,8 @@ export async function buildApp(deps: ApiAppDeps) {
   });
 
   registerHealthRoutes(app, deps.readiness);
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics);
+  if (deps.heartbeats) registerHeartbeatRoute(app, deps.heartbeats);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const auth = createAuthenticator(deps.verifier);

@@ -1,18 +1,28 @@
 // Composition root: config, clients, outbox relay, HTTP, signals.
 import { randomUUID } from 'node:crypto';
 import { createTokenSigner, createTokenVerifier } from '@herald/auth';
-import { BrokerConnection, Publisher } from '@herald/bus';
-import { services } from '@herald/contracts';
-import { createLogger, onShutdown } from '@herald/runtime';
-import { OutboxRelay, connectMongo, mongoReachable } from '@herald/store';
+import { BrokerConnection, Consumer, Publisher } from '@herald/bus';
+import { serviceQueue, services } from '@herald/contracts';
+import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
+import {
+  Heartbeats,
+  OutboxRelay,
+  ProcessedEvents,
+  connectMongo,
+  mongoReachable,
+} from '@herald/store';
+import { stopTracing } from '@herald/telemetry';
 import { scryptHasher } from './adapters/password-hasher.js';
 import { newSecret } from './adapters/secrets.js';
+import { RemindersCollection } from './adapters/reminders-collection.js';
 import { mongoStores, outboxCollections } from './adapters/stores.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { registerHandlers } from './handlers/index.js';
 
 const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
+const metrics = createMetrics('api');
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-api');
 const stores = mongoStores(db);
@@ -25,8 +35,47 @@ const publisher = new Publisher({
   produces: services.api.produces,
   namespace: config.HERALD_NAMESPACE,
   logger,
+  onConfirmed: (exchange, seconds) => metrics.publishConfirmSeconds.observe({ exchange }, seconds),
 });
 const relay = new OutboxRelay({ db, collections: outboxCollections, sink: publisher, logger });
+await relay.ensureIndexes();
+const now = () => new Date();
+
+// The API also consumes the schedule events for the data it owns (overdue tasks, refresh tokens).
+const consumer = new Consumer({
+  connection,
+  topology: serviceQueue('api', { namespace: config.HERALD_NAMESPACE }),
+  name: 'api',
+  logger,
+  prefetch: 10,
+});
+const heartbeats = new Heartbeats(db, (slot) =>
+  metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
+);
+registerHandlers(
+  consumer,
+  services.api.consumes,
+  {
+    ...stores,
+    reminders: new RemindersCollection(db),
+    heartbeats,
+    eventsWritten: () => relay.kick(),
+    now,
+    log: (message, fields) => logger.info(fields, message),
+  },
+  new ProcessedEvents(db),
+);
+observeConsumer(consumer, metrics, 'api');
+// How many events wait for the broker, and for how long (the outbox lag).
+const backlogTimer = setInterval(() => {
+  relay.backlog().then(
+    ({ count, oldestAgeMs }) => {
+      metrics.outboxBacklog.set(count);
+      metrics.outboxOldestAgeSeconds.set(oldestAgeMs / 1_000);
+    },
+    (error: unknown) => logger.warn({ err: error }, 'outbox backlog not measured'),
+  );
+}, 5_000);
 
 const app = await buildApp({
   logger,
@@ -36,7 +85,7 @@ const app = await buildApp({
     accessTokens: await createTokenSigner(config.JWT_PRIVATE_KEY),
     publicUrl: config.PUBLIC_URL,
     eventsWritten: () => relay.kick(),
-    now: () => new Date(),
+    now,
     newId: randomUUID,
     newSecret,
   },
@@ -44,15 +93,20 @@ const app = await buildApp({
   rateLimits: { max: config.RATE_LIMIT_MAX, authMax: config.RATE_LIMIT_AUTH_MAX },
   // The API stays ready while the broker is down: writes keep their events in the outbox.
   readiness: { store: () => mongoReachable(db) },
+  metrics,
+  heartbeats: () => heartbeats.status(),
 });
 
 onShutdown(
   async () => {
+    clearInterval(backlogTimer);
+    await consumer.stop(config.SHUTDOWN_DEADLINE_MS / 2);
     await app.close();
     await relay.stop();
     await publisher.close();
     await connection.close();
     await client.close();
+    await stopTracing();
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,
@@ -61,4 +115,5 @@ onShutdown(
 connection.start();
 await publisher.start();
 relay.start();
+await consumer.start();
 await app.listen({ port: config.PORT, host: config.HOST });

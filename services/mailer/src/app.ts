@@ -3,6 +3,7 @@ import {
   registerHealthRoutes,
   registerHeartbeatRoute,
   registerMetricsRoute,
+  type HeartbeatStatus,
   type Logger,
   type Metrics,
   type ReadinessCheck,
@@ -12,7 +13,7 @@ export interface MailerAppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly readiness: Record<string, ReadinessCheck>;
-  readonly heartbeats: () => Promise<{ lastSlot: string | null; receivedAt: string | null }>;
+  readonly heartbeats: () => Promise<HeartbeatStatus>;
 }
 
 /** The mailer's HTTP face: liveness, readiness and Prometheus metrics. */

@@ -5,6 +5,7 @@ import {
   registerHealthRoutes,
   registerHeartbeatRoute,
   registerMetricsRoute,
+  type HeartbeatStatus,
   type Logger,
   type Metrics,
   type ReadinessCheck,
@@ -17,7 +18,7 @@ import { streamRoutes, type LiveSubscriptions, type StreamOptions } from './rout
 export interface NotifierAppDeps {
   readonly logger: Logger;
   readonly metrics?: Metrics;
-  readonly heartbeats?: () => Promise<{ lastSlot: string | null; receivedAt: string | null }>;
+  readonly heartbeats?: () => Promise<HeartbeatStatus>;
   readonly readiness: Record<string, ReadinessCheck>;
   readonly notifications: NotificationStore;
   readonly live: LiveSubscriptions;

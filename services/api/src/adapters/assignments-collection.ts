@@ -1,5 +1,11 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey, outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import {
+  isDuplicateKey,
+  outboxFields,
+  type PendingEvent,
+  type WithOutbox,
+  withoutOutbox,
+} from '@herald/store';
 import type { AssignmentStore } from '../domain/ports.js';
 import type { Assignment } from '../domain/task.js';
 
@@ -33,7 +39,7 @@ export class AssignmentsCollection implements AssignmentStore {
   }
 
   async ofTask(taskId: string): Promise<Assignment[]> {
-    const docs = await this.#collection.find({ taskId }, { projection: { outbox: 0 } }).toArray();
+    const docs = await this.#collection.find({ taskId }, withoutOutbox).toArray();
     return docs.map(({ _id, outbox: _outbox, ...assignment }) => assignment);
   }
 }

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import { outboxFields, type PendingEvent, type WithOutbox, withoutOutbox } from '@herald/store';
 import type { Invite } from '../domain/invite.js';
 import type { InviteStore } from '../domain/ports.js';
 
@@ -24,7 +24,7 @@ export class InvitesCollection implements InviteStore {
   }
 
   async byTokenHash(tokenHash: string): Promise<Invite | undefined> {
-    const doc = await this.#collection.findOne({ tokenHash }, { projection: { outbox: 0 } });
+    const doc = await this.#collection.findOne({ tokenHash }, withoutOutbox);
     return doc ? toInvite(doc) : undefined;
   }
 }

@@ -1,12 +1,16 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey, outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import {
+  isDuplicateKey,
+  outboxFields,
+  type PendingEvent,
+  type WithOutbox,
+  withoutOutbox,
+} from '@herald/store';
 import type { Membership } from '../domain/membership.js';
 import type { MembershipStore } from '../domain/ports.js';
 
 /** `_id` is `<workspaceId>:<userId>`: the primary key makes a person a member at most once. */
 type MembershipDoc = Membership & { _id: string } & WithOutbox;
-
-const withoutOutbox = { projection: { outbox: 0 } } as const;
 
 export class MembershipsCollection implements MembershipStore {
   static readonly collectionName = 'memberships';

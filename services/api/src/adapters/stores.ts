@@ -5,6 +5,7 @@ import { CommentsCollection } from './comments-collection.js';
 import { InvitesCollection } from './invites-collection.js';
 import { MembershipsCollection } from './memberships-collection.js';
 import { RefreshTokensCollection } from './refresh-tokens-collection.js';
+import { RemindersCollection } from './reminders-collection.js';
 import { TasksCollection } from './tasks-collection.js';
 import { UsersCollection } from './users-collection.js';
 import { WorkspacesCollection } from './workspaces-collection.js';
@@ -18,6 +19,7 @@ export const outboxCollections = [
   TasksCollection.collectionName,
   AssignmentsCollection.collectionName,
   CommentsCollection.collectionName,
+  RemindersCollection.collectionName,
 ] as const;
 
 export type MongoStores = Pick<

@@ -5,6 +5,7 @@ import {
   pushToOutbox,
   type PendingEvent,
   type WithOutbox,
+  withoutOutbox,
 } from '@herald/store';
 import type { TaskStore } from '../domain/ports.js';
 import type { Task, TaskChanges } from '../domain/task.js';
@@ -69,8 +70,16 @@ export class TasksCollection implements TaskStore {
     }
   }
 
+  /** Tasks past due and not done, for the overdue reminders. */
+  async overdue(before: Date): Promise<Task[]> {
+    const docs = await this.#collection
+      .find({ status: { $ne: 'done' }, dueDate: { $lt: before } }, withoutOutbox)
+      .toArray();
+    return docs.map(toTask);
+  }
+
   async byId(id: string): Promise<Task | undefined> {
-    const doc = await this.#collection.findOne({ _id: id }, { projection: { outbox: 0 } });
+    const doc = await this.#collection.findOne({ _id: id }, withoutOutbox);
     return doc ? toTask(doc) : undefined;
   }
 

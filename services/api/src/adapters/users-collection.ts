@@ -1,12 +1,16 @@
 import type { Collection, Db } from 'mongodb';
 import { AppError } from '@herald/runtime';
-import { isDuplicateKey, outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import {
+  isDuplicateKey,
+  outboxFields,
+  type PendingEvent,
+  type WithOutbox,
+  withoutOutbox,
+} from '@herald/store';
 import type { UserStore } from '../domain/ports.js';
 import type { User } from '../domain/user.js';
 
 type UserDoc = Omit<User, 'id'> & { _id: string } & WithOutbox;
-
-const withoutOutbox = { projection: { outbox: 0 } } as const;
 
 export class UsersCollection implements UserStore {
   static readonly collectionName = 'users';

@@ -1,11 +1,9 @@
 import type { Collection, Db } from 'mongodb';
-import { outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import { outboxFields, type PendingEvent, type WithOutbox, withoutOutbox } from '@herald/store';
 import type { WorkspaceStore } from '../domain/ports.js';
 import type { Workspace } from '../domain/workspace.js';
 
 type WorkspaceDoc = Omit<Workspace, 'id'> & { _id: string } & WithOutbox;
-
-const withoutOutbox = { projection: { outbox: 0 } } as const;
 
 export class WorkspacesCollection implements WorkspaceStore {
   static readonly collectionName = 'workspaces';

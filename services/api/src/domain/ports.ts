@@ -62,6 +62,8 @@ export interface TaskStore {
   /** `'number-taken'` when (workspace, number) exists: a unique index guards the task keys. */
   create(task: Task, events: readonly PendingEvent[]): Promise<'created' | 'number-taken'>;
   byId(id: string): Promise<Task | undefined>;
+  /** Tasks past due (`dueDate < before`) and not done. */
+  overdue(before: Date): Promise<Task[]>;
   /** Applies `changes` and appends `events` in one write if the status is still `expectedStatus`. */
   update(
     id: string,
