@@ -43,6 +43,7 @@ export class Publisher<T extends EventType> {
   #channel: ConfirmChannel | undefined;
   #drained: Promise<void> = Promise.resolve();
   #channelWaiters: (() => void)[] = [];
+  #closed = false;
 
   constructor(options: PublisherOptions<T>) {
     this.#options = options;
@@ -105,6 +106,7 @@ export class Publisher<T extends EventType> {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const channel = this.#channel;
     this.#channel = undefined;
     await channel?.close().catch(() => undefined);
@@ -123,7 +125,7 @@ export class Publisher<T extends EventType> {
     );
     channel.on('close', () => {
       if (this.#channel === channel) this.#channel = undefined;
-      if (connection === this.#options.connection.current) void this.#reopen(connection);
+      if (!this.#closed && connection === this.#options.connection.current) void this.#reopen(connection);
     });
     await declareExchanges(
       channel,

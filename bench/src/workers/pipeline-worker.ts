@@ -1,0 +1,64 @@
+// One Herald publish+consume pipeline in a process of its own. With an OTLP endpoint it first starts
+// the OpenTelemetry NodeSDK, exactly as a service's instrumentation.ts does, and only then loads
+// amqplib, pino and the bus (dynamic imports), so the instrumentations patch them on first load.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { exitWithParent, readJob, tell } from './protocol.js';
+
+const job = readJob('pipeline');
+exitWithParent();
+
+async function main(): Promise<void> {
+  let stopTracing: () => Promise<void> = async () => undefined;
+  if (job.otlpEndpoint) {
+    const telemetry = await import('@herald/telemetry');
+    telemetry.startTracing({
+      service: 'herald-bench',
+      version: '0.0.0',
+      endpoint: job.otlpEndpoint,
+    });
+    stopTracing = telemetry.stopTracing;
+  }
+  const { pino } = await import('pino');
+  const logger = pino(
+    { level: job.logLevel, base: { service: 'herald-bench' } },
+    pino.destination({ dest: '/dev/null', sync: true }),
+  );
+  const { runPipeline } = await import('../herald.js');
+  const result = await runPipeline({
+    url: job.url,
+    namespace: job.namespace,
+    queue: job.queue,
+    count: job.count,
+    warmup: job.warmup,
+    logger,
+    // What a service's handler does besides its work: one log line per event.
+    handler: async (event, context) => context.log.info({ eventId: event.id }, 'event handled'),
+  });
+  await stopTracing();
+  await tell({
+    type: 'result',
+    msgs: result.msgs,
+    seconds: result.seconds,
+    cpuMs: result.cpuMs ?? 0,
+    amqplibInstrumented: amqplibInstrumented(),
+  });
+}
+
+/** The OpenTelemetry instrumentation wraps Channel.prototype.publish (shimmer marks `__wrapped`). */
+function amqplibInstrumented(): boolean {
+  const require = createRequire(import.meta.url);
+  // amqplib's exports map hides lib/: load the same file by path (the module cache has it already).
+  const model = require(join(dirname(require.resolve('amqplib')), 'lib/channel_model.js')) as {
+    Channel: { prototype: { publish: { __wrapped?: boolean } } };
+  };
+  return model.Channel.prototype.publish.__wrapped === true;
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  await tell({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}
