@@ -201,3 +201,35 @@ describe('isolation between workspaces', () => {
     );
   });
 });
+
+describe('metrics', () => {
+  it('shows the counters moving on every service', async () => {
+    const scrape = async (service: 'api' | 'mailer' | 'notifier' | 'activity') =>
+      (await fetch(`${system.services[service]!.url}/metrics`)).text();
+    const value = (text: string, series: RegExp) =>
+      Number(
+        text
+          .split('\n')
+          .find((line) => series.test(line))
+          ?.split(' ')
+          .at(-1) ?? 'NaN',
+      );
+    for (const service of ['mailer', 'notifier', 'activity'] as const) {
+      const text = await scrape(service);
+      expect(
+        value(text, /^herald_messages_consumed_total\{.*type="comment\.created"/),
+        service,
+      ).toBeGreaterThanOrEqual(2);
+      expect(
+        value(text, /^herald_handler_duration_seconds_count\{.*type="comment\.created"/),
+        service,
+      ).toBeGreaterThanOrEqual(2);
+    }
+    const api = await scrape('api');
+    expect(
+      value(api, /^herald_publish_confirm_seconds_count\{.*exchange=".*tasks"/),
+    ).toBeGreaterThanOrEqual(2);
+    expect(api).toMatch(/^herald_outbox_backlog /m);
+    expect(api).toMatch(/^process_cpu_seconds_total/m);
+  });
+});

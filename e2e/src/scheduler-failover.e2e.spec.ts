@@ -113,62 +113,66 @@ afterAll(async () => {
 });
 
 // Three processes and four forced failovers: allow for a slow, busy machine.
-it('keeps firing every slot once through SIGKILLed and SIGSTOPped leaders', { timeout: 180_000 }, async () => {
-  let next = 1;
-  const start = () =>
-    startService('scheduler', { ...schedulerEnv, HOLDER_ID: `replica-${next++}` });
-  replicas = await Promise.all([start(), start(), start()]);
-  await eventually('first slots', () => deliveries.length >= 3, 15_000);
+it(
+  'keeps firing every slot once through SIGKILLed and SIGSTOPped leaders',
+  { timeout: 180_000 },
+  async () => {
+    let next = 1;
+    const start = () =>
+      startService('scheduler', { ...schedulerEnv, HOLDER_ID: `replica-${next++}` });
+    replicas = await Promise.all([start(), start(), start()]);
+    await eventually('first slots', () => deliveries.length >= 3, 15_000);
 
-  const failovers: number[] = [];
-  for (let round = 0; round < 2; round++) {
-    // A crash: the leader dies without releasing its lease.
-    const killed = await leader();
-    const killedAt = Date.now();
-    await killed.service.stop('SIGKILL');
-    const successor = await leader(killed.service);
-    failovers.push(Date.now() - killedAt);
-    expect(successor.token).toBeGreaterThan(killed.token);
-    replicas = [...replicas.filter((r) => r !== killed.service), await start()];
-    await new Promise((r) => setTimeout(r, 1_500));
+    const failovers: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      // A crash: the leader dies without releasing its lease.
+      const killed = await leader();
+      const killedAt = Date.now();
+      await killed.service.stop('SIGKILL');
+      const successor = await leader(killed.service);
+      failovers.push(Date.now() - killedAt);
+      expect(successor.token).toBeGreaterThan(killed.token);
+      replicas = [...replicas.filter((r) => r !== killed.service), await start()];
+      await new Promise((r) => setTimeout(r, 1_500));
 
-    // A pause longer than the lease: the others take over; on waking it must not emit as leader.
-    const paused = await leader();
-    paused.service.process.kill('SIGSTOP');
-    const pausedAt = Date.now();
-    const replacement = await leader(paused.service);
-    failovers.push(Date.now() - pausedAt);
-    expect(replacement.token).toBeGreaterThan(paused.token);
-    await new Promise((r) => setTimeout(r, leaseTtlMs));
-    paused.service.process.kill('SIGCONT');
-    await new Promise((r) => setTimeout(r, 1_500));
-    const awake = await statusOf(paused.service);
-    expect(awake?.leader).toBe(false);
-  }
+      // A pause longer than the lease: the others take over; on waking it must not emit as leader.
+      const paused = await leader();
+      paused.service.process.kill('SIGSTOP');
+      const pausedAt = Date.now();
+      const replacement = await leader(paused.service);
+      failovers.push(Date.now() - pausedAt);
+      expect(replacement.token).toBeGreaterThan(paused.token);
+      await new Promise((r) => setTimeout(r, leaseTtlMs));
+      paused.service.process.kill('SIGCONT');
+      await new Promise((r) => setTimeout(r, 1_500));
+      const awake = await statusOf(paused.service);
+      expect(awake?.leader).toBe(false);
+    }
 
-  for (const r of replicas) await r.stop('SIGTERM');
-  const lastSlot = deliveries
-    .map((d) => d.slot)
-    .sort()
-    .at(-1)!;
-  await eventually('deliveries settle', () => effects.has(lastSlot));
+    for (const r of replicas) await r.stop('SIGTERM');
+    const lastSlot = deliveries
+      .map((d) => d.slot)
+      .sort()
+      .at(-1)!;
+    await eventually('deliveries settle', () => effects.has(lastSlot));
 
-  // Every second between the first and the last fired slot was emitted at least once ...
-  const slots = [...effects.keys()].sort();
-  const first = Date.parse(slots[0]!);
-  const last = Date.parse(slots.at(-1)!);
-  const expected = (last - first) / 1_000 + 1;
-  expect(slots).toHaveLength(expected);
-  // ... and seen by the consumer exactly once, however often it was delivered.
-  expect([...effects.values()].every((n) => n === 1)).toBe(true);
-  // Fencing: the token that fired a slot never goes backwards as slots advance.
-  const firstToken = new Map<string, number>();
-  for (const d of deliveries) if (!firstToken.has(d.slot)) firstToken.set(d.slot, d.token);
-  const tokens = slots.map((s) => firstToken.get(s)!);
-  expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
-  // Failover within the lease time (plus one renewal round to notice).
-  for (const ms of failovers) expect(ms).toBeLessThanOrEqual(leaseTtlMs + renewMs + 1_000);
-  console.info(
-    `scheduler failover: ${expected} slots, ${deliveries.length} deliveries, failovers ${failovers.join(', ')} ms`,
-  );
-});
+    // Every second between the first and the last fired slot was emitted at least once ...
+    const slots = [...effects.keys()].sort();
+    const first = Date.parse(slots[0]!);
+    const last = Date.parse(slots.at(-1)!);
+    const expected = (last - first) / 1_000 + 1;
+    expect(slots).toHaveLength(expected);
+    // ... and seen by the consumer exactly once, however often it was delivered.
+    expect([...effects.values()].every((n) => n === 1)).toBe(true);
+    // Fencing: the token that fired a slot never goes backwards as slots advance.
+    const firstToken = new Map<string, number>();
+    for (const d of deliveries) if (!firstToken.has(d.slot)) firstToken.set(d.slot, d.token);
+    const tokens = slots.map((s) => firstToken.get(s)!);
+    expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+    // Failover within the lease time (plus one renewal round to notice).
+    for (const ms of failovers) expect(ms).toBeLessThanOrEqual(leaseTtlMs + renewMs + 1_000);
+    console.info(
+      `scheduler failover: ${expected} slots, ${deliveries.length} deliveries, failovers ${failovers.join(', ')} ms`,
+    );
+  },
+);

@@ -30,7 +30,9 @@ interface JaegerTrace {
 beforeAll(async () => {
   const jaeger = await fetch(`${servers.jaegerQuery}/api/services`).catch(() => undefined);
   if (!jaeger?.ok) {
-    throw new Error(`Jaeger is not answering at ${servers.jaegerQuery}: npm test starts it (scripts/jaeger.sh up)`);
+    throw new Error(
+      `Jaeger is not answering at ${servers.jaegerQuery}: npm test starts it (scripts/jaeger.sh up)`,
+    );
   }
   smtp = await startSmtpServer();
   system = await startSystem({
@@ -53,16 +55,28 @@ afterAll(async () => {
 
 it('follows a comment from the HTTP request through RabbitMQ into every consumer, correctly parented', async () => {
   const api = new HeraldClient(system.services.api!.url);
-  const [ada, bob] = await Promise.all(['ada', 'bob'].map((h) => api.signUp({ handle: h, name: h, email: `${h}@example.test` })));
-  const { id: workspaceId } = await ada!.api.expect<{ id: string }>(201, 'POST', '/workspaces', { name: 'Tracing' });
+  const [ada, bob] = await Promise.all(
+    ['ada', 'bob'].map((h) => api.signUp({ handle: h, name: h, email: `${h}@example.test` })),
+  );
+  const { id: workspaceId } = await ada!.api.expect<{ id: string }>(201, 'POST', '/workspaces', {
+    name: 'Tracing',
+  });
   await ada!.api.expect(201, 'POST', `/workspaces/${workspaceId}/invites`, { email: bob!.email });
   const invite = (await smtp.waitFor(1))[0]!;
   await bob!.api.expect(200, 'POST', /\/invites\/[\w-]+\/accept/.exec(invite.text)![0]);
-  const { id: taskId } = await ada!.api.expect<{ id: string }>(201, 'POST', `/workspaces/${workspaceId}/tasks`, { title: 'Trace me' });
+  const { id: taskId } = await ada!.api.expect<{ id: string }>(
+    201,
+    'POST',
+    `/workspaces/${workspaceId}/tasks`,
+    { title: 'Trace me' },
+  );
 
   const response = await fetch(`${system.services.api!.url}/tasks/${taskId}/comments`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ada!.session.accessToken}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${ada!.session.accessToken}`,
+    },
     body: JSON.stringify({ body: 'hello @bob' }),
   });
   expect(response.status).toBe(201);
@@ -84,14 +98,17 @@ it('follows a comment from the HTTP request through RabbitMQ into every consumer
 
   const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
   const serviceOf = (span: JaegerSpan) => trace.processes[span.processID]!.serviceName;
-  const parentOf = (span: JaegerSpan) => byId.get(span.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
+  const parentOf = (span: JaegerSpan) =>
+    byId.get(span.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
   // Exactly one root, and it is the API's handling of the HTTP request.
   const roots = trace.spans.filter((s) => !parentOf(s));
   expect(roots).toHaveLength(1);
   expect(serviceOf(roots[0]!)).toBe('api');
   // Every consumer's work hangs off a span of the API's process (the publish), not off a new trace.
   for (const consumer of ['mailer', 'notifier', 'activity']) {
-    const first = trace.spans.find((s) => serviceOf(s) === consumer && serviceOf(parentOf(s)!) !== consumer)!;
+    const first = trace.spans.find(
+      (s) => serviceOf(s) === consumer && serviceOf(parentOf(s)!) !== consumer,
+    )!;
     expect(first, `${consumer} has a span parented across the broker`).toBeDefined();
     expect(serviceOf(parentOf(first)!)).toBe('api');
   }

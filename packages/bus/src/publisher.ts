@@ -125,7 +125,8 @@ export class Publisher<T extends EventType> {
     );
     channel.on('close', () => {
       if (this.#channel === channel) this.#channel = undefined;
-      if (!this.#closed && connection === this.#options.connection.current) void this.#reopen(connection);
+      if (!this.#closed && connection === this.#options.connection.current)
+        void this.#reopen(connection);
     });
     await declareExchanges(
       channel,

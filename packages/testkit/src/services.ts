@@ -88,7 +88,8 @@ export async function startService(
         const response = await fetch(`${url}/readyz`).catch(() => undefined);
         return response?.status === 200;
       },
-      30_000,
+      // Generous: compiling TypeScript on start-up is slow on a busy 2-core machine.
+      90_000,
     ).catch((error: unknown) => {
       child.kill('SIGKILL');
       throw new Error(`${String(error)}\n--- ${name} output ---\n${output}`);
