@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   HeraldClient,
+  acceptPathMailedTo,
   deleteNamespace,
   eventually,
   startBroker,
@@ -43,9 +44,7 @@ it('accepts comments while the broker is down and delivers their side effects on
     name: 'Ops',
   });
   await ada.api.expect(201, 'POST', `/workspaces/${workspaceId}/invites`, { email: bob.email });
-  const invite = (await smtp.waitFor(1))[0]!;
-  const accept = /\/invites\/[\w-]+\/accept/.exec(invite.text)![0];
-  await bob.api.expect(200, 'POST', accept);
+  await bob.api.expect(200, 'POST', await acceptPathMailedTo(smtp, bob.email));
   const { id: taskId } = await ada.api.expect<{ id: string }>(
     201,
     'POST',

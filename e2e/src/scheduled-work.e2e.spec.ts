@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import {
   HeraldClient,
+  acceptPathMailedTo,
   deleteNamespace,
   eventually,
   servers,
@@ -47,8 +48,7 @@ beforeAll(async () => {
     name: 'Ops',
   });
   await ada.api.expect(201, 'POST', `/workspaces/${workspaceId}/invites`, { email: bob.email });
-  const invite = await smtp.waitFor((all) => all.some((m) => m.to.includes(bob.email)));
-  await bob.api.expect(200, 'POST', /\/invites\/[\w-]+\/accept/.exec(invite.at(-1)!.text)![0]);
+  await bob.api.expect(200, 'POST', await acceptPathMailedTo(smtp, bob.email));
   // Overdue since yesterday, assigned to bob; ada's task creation is also bob's digest material.
   await ada.api.expect(201, 'POST', `/workspaces/${workspaceId}/tasks`, {
     title: 'Renew the certificate',
@@ -83,7 +83,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await schedulerSystem.stop();
+  await schedulerSystem?.stop();
   await system.stop();
   await smtp.close();
   await mongo.close();

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   HeraldClient,
+  acceptPathMailedTo,
   deleteNamespace,
   eventually,
   servers,
@@ -62,8 +63,7 @@ it('follows a comment from the HTTP request through RabbitMQ into every consumer
     name: 'Tracing',
   });
   await ada!.api.expect(201, 'POST', `/workspaces/${workspaceId}/invites`, { email: bob!.email });
-  const invite = (await smtp.waitFor(1))[0]!;
-  await bob!.api.expect(200, 'POST', /\/invites\/[\w-]+\/accept/.exec(invite.text)![0]);
+  await bob!.api.expect(200, 'POST', await acceptPathMailedTo(smtp, bob!.email));
   const { id: taskId } = await ada!.api.expect<{ id: string }>(
     201,
     'POST',

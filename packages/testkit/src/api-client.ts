@@ -1,3 +1,5 @@
+import type { ReceivedMail, TestSmtpServer } from './smtp.js';
+
 /** A thin typed client for Herald's HTTP APIs, for tests and the demo. Throws on unexpected status. */
 export class HeraldClient {
   constructor(
@@ -62,4 +64,11 @@ export function acceptPathFrom(mailText: string): string {
   const match = /https?:\/\/\S+?(\/invites\/[\w-]+\/accept)/.exec(mailText);
   if (!match?.[1]) throw new Error(`no invite link in:\n${mailText}`);
   return match[1];
+}
+
+/** Waits for the invite e-mail to `email` on a test SMTP server and returns its accept path. */
+export async function acceptPathMailedTo(smtp: TestSmtpServer, email: string): Promise<string> {
+  const isInvite = (m: ReceivedMail) => m.to.includes(email) && /invited you/i.test(m.subject);
+  const mails = await smtp.waitFor((all) => all.some(isInvite));
+  return acceptPathFrom(mails.find(isInvite)!.text);
 }
