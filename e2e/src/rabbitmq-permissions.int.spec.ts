@@ -1,0 +1,119 @@
+// The least-privilege users of deploy/rabbitmq/definitions.json, checked against the real broker.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type ChannelModel } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareQueueTopology } from '@herald/bus';
+import { serviceQueue } from '@herald/contracts';
+import { servers } from '@herald/testkit';
+
+const definitions = readFileSync(
+  join(import.meta.dirname, '../../deploy/rabbitmq/definitions.json'),
+  'utf8',
+);
+const users = ['api', 'scheduler', 'mailer', 'notifier', 'activity'] as const;
+const management = new URL(servers.management);
+const auth = `Basic ${Buffer.from(`${decodeURIComponent(management.username)}:${decodeURIComponent(management.password)}`).toString('base64')}`;
+management.username = '';
+management.password = '';
+const broker = new URL(servers.rabbitmq);
+
+async function admin(method: string, path: string, body?: string): Promise<void> {
+  const response = await fetch(new URL(`/api${path}`, management), {
+    method,
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body,
+  });
+  if (!response.ok && response.status !== 404)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+}
+
+/** Connects to the `herald` vhost as one service's user, with its dev password. */
+async function as(user: (typeof users)[number]): Promise<ChannelModel> {
+  const url = new URL(broker);
+  url.username = user;
+  url.password = `${user}-dev-password`;
+  url.pathname = '/herald';
+  const connection = await connect(url.toString());
+  connection.on('error', () => undefined);
+  return connection;
+}
+
+/** Runs one broker operation on a fresh channel; resolves to the AMQP reply code if it was refused. */
+async function attempt(
+  connection: ChannelModel,
+  operation: (channel: import('amqplib').ConfirmChannel) => Promise<unknown>,
+): Promise<number | 'ok'> {
+  const channel = await connection.createConfirmChannel();
+  // The broker refuses by closing the channel; the reply code arrives on the error event.
+  let refusal: number | undefined;
+  channel.on('error', (error: { code?: number }) => (refusal = error.code));
+  try {
+    await operation(channel);
+    await channel.close();
+    return 'ok';
+  } catch (error) {
+    return refusal ?? (error as { code?: number }).code ?? -1;
+  }
+}
+
+const publishTo = (exchange: string) => (channel: import('amqplib').ConfirmChannel) =>
+  new Promise<void>((resolve, reject) =>
+    channel.publish(exchange, 'x', Buffer.from('{}'), {}, (err) =>
+      err ? reject(err as Error) : resolve(),
+    ),
+  );
+
+let mailer: ChannelModel;
+let notifier: ChannelModel;
+
+beforeAll(async () => {
+  await admin('POST', '/definitions', definitions);
+  mailer = await as('mailer');
+  notifier = await as('notifier');
+});
+
+afterAll(async () => {
+  await mailer?.close().catch(() => undefined);
+  await notifier?.close().catch(() => undefined);
+  await admin('DELETE', '/vhosts/herald');
+  for (const user of users) await admin('DELETE', `/users/${user}`);
+});
+
+describe('per-service RabbitMQ users', () => {
+  it('let each consumer declare and use its own queue topology', async () => {
+    expect(await attempt(mailer, (c) => declareQueueTopology(c, serviceQueue('mailer')))).toBe(
+      'ok',
+    );
+    expect(await attempt(notifier, (c) => declareQueueTopology(c, serviceQueue('notifier')))).toBe(
+      'ok',
+    );
+    expect(await attempt(mailer, (c) => c.get('mailer.dlq'))).toBe('ok');
+    expect(await attempt(mailer, publishTo('mailer.retry'))).toBe('ok');
+  });
+
+  it('refuse the mailer publishing to any domain exchange (403 ACCESS_REFUSED)', async () => {
+    for (const exchange of ['identity', 'workspaces', 'tasks', 'schedule', 'digests', 'system']) {
+      expect(await attempt(mailer, publishTo(exchange)), exchange).toBe(403);
+    }
+  });
+
+  it("refuse the mailer reading, purging or deleting another service's queue", async () => {
+    expect(await attempt(mailer, (c) => c.get('notifier'))).toBe(403);
+    expect(await attempt(mailer, (c) => c.get('notifier.dlq'))).toBe(403);
+    expect(await attempt(mailer, (c) => c.purgeQueue('notifier'))).toBe(403);
+    expect(await attempt(mailer, (c) => c.deleteQueue('notifier'))).toBe(403);
+    expect(await attempt(mailer, publishTo('notifier.retry'))).toBe(403);
+  });
+
+  it('let only the API write the domain exchanges it owns', async () => {
+    const api = await as('api');
+    try {
+      expect(await attempt(api, publishTo('tasks'))).toBe('ok');
+      expect(await attempt(api, publishTo('schedule'))).toBe(403);
+      expect(await attempt(api, publishTo('digests'))).toBe(403);
+    } finally {
+      await api.close();
+    }
+  });
+});
