@@ -1,7 +1,7 @@
 // The least-privilege users of deploy/rabbitmq/definitions.json, checked against the real broker.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, type ChannelModel } from 'amqplib';
+import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareQueueTopology } from '@herald/bus';
 import { serviceQueue } from '@herald/contracts';
@@ -42,7 +42,7 @@ async function as(user: (typeof users)[number]): Promise<ChannelModel> {
 /** Runs one broker operation on a fresh channel; resolves to the AMQP reply code if it was refused. */
 async function attempt(
   connection: ChannelModel,
-  operation: (channel: import('amqplib').ConfirmChannel) => Promise<unknown>,
+  operation: (channel: ConfirmChannel) => Promise<unknown>,
 ): Promise<number | 'ok'> {
   const channel = await connection.createConfirmChannel();
   // The broker refuses by closing the channel; the reply code arrives on the error event.
@@ -57,7 +57,7 @@ async function attempt(
   }
 }
 
-const publishTo = (exchange: string) => (channel: import('amqplib').ConfirmChannel) =>
+const publishTo = (exchange: string) => (channel: ConfirmChannel) =>
   new Promise<void>((resolve, reject) =>
     channel.publish(exchange, 'x', Buffer.from('{}'), {}, (err) =>
       err ? reject(err as Error) : resolve(),
