@@ -1,2 +1,3 @@
 export * from './keys.js';
 export * from './tokens.js';
+export * from './pem-env.js';

@@ -1,3 +1,4 @@
+import { pemKeyEnv } from '@herald/auth';
 import { z } from 'zod';
 import { defaultRetry } from '@herald/contracts';
 import {
@@ -18,10 +19,7 @@ export const ActivityEnv = CommonEnv.extend({
    * The API's token-signing public key (SPKI PEM), to verify callers. A `\n` escape stands for a
    * line break, so the key fits in a one-line variable.
    */
-  JWT_PUBLIC_KEY: z
-    .string()
-    .transform((pem) => pem.replaceAll('\\n', '\n').trim())
-    .pipe(z.string().regex(/^-----BEGIN PUBLIC KEY-----\r?\n[\s\S]+\n-----END PUBLIC KEY-----$/)),
+  JWT_PUBLIC_KEY: pemKeyEnv('JWT_PUBLIC_KEY', 'PUBLIC KEY'),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {

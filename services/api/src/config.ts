@@ -1,32 +1,15 @@
+import { pemKeyEnv } from '@herald/auth';
 import { z } from 'zod';
 import { CommonEnv, mongoUrlFor, parseEnv, portWithDefault } from '@herald/runtime';
-
-/**
- * A PEM key from the environment. Literal `\n` sequences become newlines, because many secret
- * stores and `.env` files cannot hold a multi-line value.
- */
-function pemKey(name: string, label: 'PRIVATE KEY' | 'PUBLIC KEY') {
-  return z
-    .string({
-      error: (issue) =>
-        issue.input === undefined
-          ? `${name} is required: the Ed25519 ${label.toLowerCase()} in PEM (-----BEGIN ${label}-----)`
-          : `${name} must be a string`,
-    })
-    .transform((value) => value.replace(/\\n/g, '\n').trim())
-    .refine((value) => value.startsWith(`-----BEGIN ${label}-----`), {
-      message: `${name} must be a PEM ${label.toLowerCase()} starting with -----BEGIN ${label}-----`,
-    });
-}
 
 export const ApiEnv = CommonEnv.extend({
   PORT: portWithDefault(3000),
   /** Base of links put into e-mails (invite accept links). */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Signs access tokens; only the API holds it. */
-  JWT_PRIVATE_KEY: pemKey('JWT_PRIVATE_KEY', 'PRIVATE KEY'),
+  JWT_PRIVATE_KEY: pemKeyEnv('JWT_PRIVATE_KEY', 'PRIVATE KEY'),
   /** Verifies access tokens on the API's own routes. */
-  JWT_PUBLIC_KEY: pemKey('JWT_PUBLIC_KEY', 'PUBLIC KEY'),
+  JWT_PUBLIC_KEY: pemKeyEnv('JWT_PUBLIC_KEY', 'PUBLIC KEY'),
   /** Requests per minute per client IP on every route; raise it for load tests. */
   RATE_LIMIT_MAX: z.coerce.number().int().positive().default(300),
   /** Requests per minute per client IP on /auth/* together; by default a fifteenth of the above. */
