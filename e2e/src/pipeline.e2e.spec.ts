@@ -229,7 +229,7 @@ describe('metrics', () => {
     expect(
       value(api, /^herald_publish_confirm_seconds_count\{.*exchange=".*tasks"/),
     ).toBeGreaterThanOrEqual(2);
-    expect(api).toMatch(/^herald_outbox_backlog /m);
+    expect(api).toMatch(/^herald_outbox_backlog\{/m);
     expect(api).toMatch(/^process_cpu_seconds_total/m);
   });
 });
