@@ -189,11 +189,15 @@ export class Consumer<T extends EventType> {
   async #handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const started = performance.now();
     const attempt = attemptOf(message.properties);
-    const log = this.#options.logger.child({
+    // A child logger costs more than a no-op handler: make it only when something is logged.
+    let child: Logger | undefined;
+    const logger = this.#options.logger;
+    const bindings = {
       queue: this.#options.topology.queue,
       messageId: message.properties.messageId as unknown,
       attempt,
-    });
+    };
+    const log = () => (child ??= logger.child(bindings));
     let event: Event;
     try {
       event = parseEvent(JSON.parse(message.content.toString('utf8')) as unknown);
@@ -205,7 +209,7 @@ export class Consumer<T extends EventType> {
         error: reason,
         attempt,
         started,
-        log,
+        log: log(),
       });
       return;
     }
@@ -216,15 +220,21 @@ export class Consumer<T extends EventType> {
         error: `no handler for ${event.type}`,
         attempt,
         started,
-        log,
+        log: log(),
         event,
       });
       return;
     }
     try {
-      await handler(event, { attempt, log, headers: message.properties.headers ?? {} });
+      await handler(event, {
+        attempt,
+        get log() {
+          return log();
+        },
+        headers: message.properties.headers ?? {},
+      });
     } catch (error) {
-      await this.#failed(channel, message, error, { attempt, started, log, event });
+      await this.#failed(channel, message, error, { attempt, started, log: log(), event });
       return;
     }
     if (this.#ack(channel, message)) {
