@@ -84,14 +84,23 @@ it('follows a comment from the HTTP request through RabbitMQ into every consumer
   expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
   const wanted = ['api', 'mailer', 'notifier', 'activity'];
+  // Services export in batches, so a parent can arrive after its children: wait for a trace that
+  // has every service and no span whose parent is still missing.
+  const complete = (found: JaegerTrace) => {
+    const ids = new Set(found.spans.map((s) => s.spanID));
+    const services = new Set(found.spans.map((s) => found.processes[s.processID]?.serviceName));
+    const orphans = found.spans.filter((s) =>
+      s.references.some((r) => r.refType === 'CHILD_OF' && !ids.has(r.spanID)),
+    );
+    return wanted.every((w) => services.has(w)) && orphans.length === 0;
+  };
   const trace = await eventually(
-    'spans from every service in Jaeger',
+    'a complete trace from every service in Jaeger',
     async () => {
       const answer = await fetch(`${servers.jaegerQuery}/api/traces/${traceId}`);
       if (!answer.ok) return undefined;
       const [found] = ((await answer.json()) as { data: JaegerTrace[] }).data;
-      const services = new Set(found?.spans.map((s) => found.processes[s.processID]?.serviceName));
-      return found && wanted.every((w) => services.has(w)) ? found : undefined;
+      return found && complete(found) ? found : undefined;
     },
     60_000,
   );
