@@ -15,7 +15,8 @@ SERVICES=(mailer:3004 notifier:3001 activity:3002 api:3000 scheduler:3003)
 
 stop_services() {
   for entry in "${SERVICES[@]}"; do
-    local name="${entry%%:*}" pidfile="$RUN_DIR/$name.pid"
+    local name="${entry%%:*}"
+    local pidfile="$RUN_DIR/$name.pid"
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
       kill -TERM "$(cat "$pidfile")" && echo "[herald] stopping $name" >&2
       for _ in $(seq 1 40); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.5; done
