@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Property-based fuzzing of the API from its own OpenAPI document (schemathesis, from PyPI):
+# no request may get a 5xx, and every response must match the document.
+#   npm run fuzz:api [-- extra schemathesis options]     (bounded: FUZZ_SECONDS, default 120)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/prereqs.sh
+herald_prereqs "$ROOT"
+HERALD_HOME="${HERALD_HOME:-$HOME/.herald}"
+VENV="$HERALD_HOME/venv-fuzz"
+command -v python3 >/dev/null 2>&1 || { echo "[fuzz] python3 is needed for schemathesis" >&2; exit 1; }
+if [ ! -x "$VENV/bin/st" ]; then
+  echo "[fuzz] installing schemathesis into $VENV (once)" >&2
+  python3 -m venv "$VENV" && "$VENV/bin/pip" install -q schemathesis >&2
+fi
+eval "$(bash scripts/servers.sh up)"
+
+PORT="${FUZZ_PORT:-3900}"
+NS="fuzz$(date +%s)."
+LOG="$HERALD_HOME/log/fuzz-api.log"
+mkdir -p "$HERALD_HOME/log"
+KEYS="$(node -e "const k=require('node:crypto').generateKeyPairSync('ed25519',{privateKeyEncoding:{format:'pem',type:'pkcs8'},publicKeyEncoding:{format:'pem',type:'spki'}});console.log(JSON.stringify(k))")"
+export JWT_PRIVATE_KEY="$(node -e "console.log(JSON.parse(process.argv[1]).privateKey)" "$KEYS")"
+export JWT_PUBLIC_KEY="$(node -e "console.log(JSON.parse(process.argv[1]).publicKey)" "$KEYS")"
+PORT="$PORT" HOST=127.0.0.1 HERALD_NAMESPACE="$NS" MONGO_URL="${MONGO_URL%/}/${NS//./_}api" \
+  RATE_LIMIT_MAX=1000000 LOG_LEVEL=warn \
+  node --conditions=@herald/source --import tsx services/api/src/main.ts >"$LOG" 2>&1 &
+API_PID=$!
+trap 'kill $API_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+BASE="http://127.0.0.1:$PORT"
+
+# A real user with a workspace and a task, so authorised routes are reachable at all.
+TOKEN="$(curl -fsS -X POST "$BASE/auth/register" -H 'content-type: application/json' \
+  -d '{"email":"fuzz@example.test","password":"fuzz fuzz fuzz","name":"Fuzz","handle":"fuzz"}' >/dev/null &&
+  curl -fsS -X POST "$BASE/auth/login" -H 'content-type: application/json' \
+    -d '{"email":"fuzz@example.test","password":"fuzz fuzz fuzz"}' | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).accessToken))")"
+curl -fsS -X POST "$BASE/workspaces" -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \
+  -d '{"name":"Fuzz Works"}' >/dev/null
+
+echo "[fuzz] schemathesis against $BASE/openapi.json for ${FUZZ_SECONDS:-120} s" >&2
+"$VENV/bin/st" run "$BASE/openapi.json" \
+  --header "Authorization: Bearer $TOKEN" \
+  --checks not_a_server_error,response_schema_conformance,status_code_conformance \
+  --max-time "${FUZZ_SECONDS:-120}" --workers 2 --request-timeout 10 "$@"
