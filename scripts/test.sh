@@ -27,3 +27,6 @@ echo "[herald] unit, integration and end-to-end tests" >&2
 npx vitest run --project unit --project integration "$@"
 echo "[herald] outage tests (run alone: they stop the broker)" >&2
 npx vitest run --project disruptive "$@"
+
+echo "[herald] API fuzzing from its OpenAPI document (no 5xx, responses as documented)" >&2
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}" bash scripts/fuzz-api.sh

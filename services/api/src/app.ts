@@ -44,6 +44,48 @@ export interface ApiAppDeps {
 
 const probes = new Set(['/healthz', '/readyz']);
 
+/** The error body every failure has (see the error catalog in @herald/runtime). */
+const errorBody = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', description: 'Stable HERALD_* code' },
+    message: { type: 'string' },
+    issues: { type: 'array', items: { type: 'object' } },
+  },
+} as const;
+
+/** Status codes any route can answer with: bad input, auth, authorisation, conflicts, limits. */
+const errorStatuses = {
+  400: 'Invalid request',
+  401: 'Missing, expired or invalid access token',
+  403: 'Not a member of the workspace',
+  404: 'Unknown resource or route',
+  409: 'Conflict with the current state',
+  410: 'Used or expired',
+  413: 'Body too large',
+  415: 'Unsupported content type',
+  429: 'Rate limit reached',
+} as const;
+
+/**
+ * The zod transform, plus every error response in the document: clients (and the fuzzer, which
+ * checks responses against the document) see the failures as well as the successes.
+ */
+const documentErrors: typeof jsonSchemaTransform = (input) => {
+  const output = jsonSchemaTransform(input);
+  // Routes without a schema (probes, the docs page) come through with none.
+  const schema = output.schema as { response?: Record<string, unknown> } | undefined;
+  if (schema?.response) {
+    for (const [status, description] of Object.entries(errorStatuses)) {
+      schema.response[status] ??= { description, ...errorBody };
+    }
+    if (schema.response['204'])
+      schema.response['204'] = { description: 'No Content', type: 'null' };
+  }
+  return output;
+};
+
 /** The API, ready for `inject` or `listen`. Plugins load before routes so both see every route. */
 export async function buildApp(deps: ApiAppDeps) {
   const logger = deps.logger.child({}, { serializers: { req: requestForLog } });
@@ -63,7 +105,7 @@ export async function buildApp(deps: ApiAppDeps) {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: documentErrors,
   });
   // Serves swagger-ui's own files from the npm package: the page works offline, with no CDN.
   await app.register(swaggerUi, { routePrefix: '/docs' });
