@@ -1,3 +1,5 @@
+import type { Handler } from '@herald/bus';
+import type { Event, EventType } from '@herald/contracts';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from './mongo.js';
 
@@ -55,4 +57,30 @@ export function idempotent<E extends { readonly id: string }, C>(
   return async (event, context) => {
     await processed.once(consumer, event.id, () => handler(event, context));
   };
+}
+
+/**
+ * Subscribes a handler table on a consumer, each handler wrapped by `idempotent`: the one place
+ * every service wires "this event type -> this handler, at most once per event id".
+ */
+export function subscribeOnce<T extends EventType, P>(
+  consumer: { on<K extends T>(type: K, handler: Handler<K>): unknown },
+  options: {
+    readonly handlers: { readonly [K in T]: (event: Event<K>, ports: P) => Promise<void> };
+    readonly types: readonly T[];
+    readonly ports: P;
+    readonly processed: ProcessedEvents;
+    /** Names the consumer in the processed-events record. */
+    readonly consumer: string;
+  },
+): void {
+  const { handlers, ports, processed } = options;
+  const register = <K extends T>(type: K) => {
+    const handle: (event: Event<K>, ports: P) => Promise<void> = handlers[type];
+    consumer.on(
+      type,
+      idempotent(processed, options.consumer, (event: Event<K>) => handle(event, ports)),
+    );
+  };
+  for (const type of options.types) register(type);
 }

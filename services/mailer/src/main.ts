@@ -1,12 +1,12 @@
 // Composition root: config, clients, handlers, HTTP, signals.
 import { BrokerConnection, Consumer } from '@herald/bus';
-import { serviceQueue, services, type Event } from '@herald/contracts';
+import { serviceQueue, services } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
 import {
   Heartbeats,
   ProcessedEvents,
   connectMongo,
-  idempotent,
+  subscribeOnce,
   mongoReachable,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
@@ -15,7 +15,7 @@ import { SentLogCollection } from './adapters/sent-log-collection.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { MailTransport, MailerPorts } from './domain/ports.js';
-import { handlers, type MailerEvent } from './handlers/index.js';
+import { handlers } from './handlers/index.js';
 
 const config = loadConfig();
 const logger = createLogger('mailer', config.LOG_LEVEL);
@@ -66,15 +66,14 @@ const consumer = new Consumer({
   logger,
   prefetch: config.PREFETCH,
 });
-/** Each event runs its handler once (processed-events record); the sent-log covers partial sends. */
-function register<T extends MailerEvent>(type: T): void {
-  const handle = handlers[type];
-  consumer.on(
-    type,
-    idempotent(processed, 'mailer', (event: Event<T>) => handle(event, ports)),
-  );
-}
-for (const type of services.mailer.consumes) register(type);
+// Each event runs its handler once (processed-events record); the sent-log covers partial sends.
+subscribeOnce(consumer, {
+  handlers,
+  types: services.mailer.consumes,
+  ports,
+  processed,
+  consumer: 'mailer',
+});
 
 observeConsumer(consumer, metrics, topology.queue);
 

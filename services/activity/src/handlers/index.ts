@@ -1,6 +1,6 @@
 import type { Handler } from '@herald/bus';
 import { services, type Event } from '@herald/contracts';
-import { idempotent, onSystemHeartbeat, type ProcessedEvents } from '@herald/store';
+import { onSystemHeartbeat, subscribeOnce, type ProcessedEvents } from '@herald/store';
 import type { ActivityEventType } from '../domain/feed-entry.js';
 import type { ActivityHandlerPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
@@ -49,12 +49,11 @@ export function subscribe(
   processed: ProcessedEvents,
   ports: ActivityHandlerPorts,
 ): void {
-  const register = <K extends ActivityEventType>(type: K) => {
-    const handle = activityHandlers[type];
-    consumer.on(
-      type,
-      idempotent(processed, consumerName, (event: Event<K>) => handle(event, ports)),
-    );
-  };
-  for (const type of services.activity.consumes) register(type);
+  subscribeOnce(consumer, {
+    handlers: activityHandlers,
+    types: services.activity.consumes,
+    ports,
+    processed,
+    consumer: consumerName,
+  });
 }

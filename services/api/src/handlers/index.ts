@@ -1,6 +1,6 @@
 import type { Consumer } from '@herald/bus';
 import type { ConsumedBy, Event } from '@herald/contracts';
-import { idempotent, onSystemHeartbeat, type ProcessedEvents } from '@herald/store';
+import { onSystemHeartbeat, subscribeOnce, type ProcessedEvents } from '@herald/store';
 import type { OverduePorts } from '../domain/remind-overdue.js';
 import { remindOverdueTasks } from '../domain/remind-overdue.js';
 import { deleteExpiredRefreshTokens } from '../domain/session.js';
@@ -36,12 +36,5 @@ export function registerHandlers(
   ports: ApiHandlerPorts,
   processed: ProcessedEvents,
 ): void {
-  const register = <K extends ApiConsumed>(type: K) => {
-    const handle: (event: Event<K>, ports: ApiHandlerPorts) => Promise<void> = handlers[type];
-    consumer.on(
-      type,
-      idempotent(processed, 'api', (event: Event<K>) => handle(event, ports)),
-    );
-  };
-  for (const type of types) register(type);
+  subscribeOnce(consumer, { handlers, types, ports, processed, consumer: 'api' });
 }

@@ -1,6 +1,6 @@
 import type { Consumer } from '@herald/bus';
 import type { ConsumedBy, Event } from '@herald/contracts';
-import { idempotent, onSystemHeartbeat, type ProcessedEvents } from '@herald/store';
+import { onSystemHeartbeat, subscribeOnce, type ProcessedEvents } from '@herald/store';
 import type { NotifierPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onTaskAssigned } from './task-assigned.js';
@@ -32,12 +32,5 @@ export function registerHandlers(
   ports: NotifierPorts,
   processed: ProcessedEvents,
 ): void {
-  const register = <K extends NotifierEvent>(type: K) => {
-    const handle: (event: Event<K>, ports: NotifierPorts) => Promise<void> = handlers[type];
-    consumer.on(
-      type,
-      idempotent(processed, consumerName, (event: Event<K>) => handle(event, ports)),
-    );
-  };
-  for (const type of types) register(type);
+  subscribeOnce(consumer, { handlers, types, ports, processed, consumer: consumerName });
 }
