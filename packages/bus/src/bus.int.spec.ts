@@ -11,7 +11,7 @@ import {
   uniqueNamespace,
 } from '@herald/testkit';
 import { BrokerConnection } from './connection.js';
-import { Consumer, type Handler } from './consumer.js';
+import { Consumer, defaultMaxMessageBytes, type Handler } from './consumer.js';
 import { listDeadLetters, replayDeadLetters } from './dlq.js';
 import { PermanentFailure } from './errors.js';
 import { aUserRegistered } from './fixtures.js';
@@ -191,6 +191,7 @@ describe('failures', () => {
         ),
       ],
       ['no envelope', Buffer.from('[]')],
+      ['oversize', Buffer.from(JSON.stringify({ pad: 'x'.repeat(defaultMaxMessageBytes) }))],
     ];
     for (const [, body] of poison) {
       channel.publish(exchange, 'user.registered', body); // no properties, no headers at all
@@ -202,11 +203,12 @@ describe('failures', () => {
     await outcomes.until('all outcomes', (all) => all.length === poison.length + 1);
     expect(handled).toEqual([good.id]);
     const dead = await listDeadLetters(connections[0]!.current!, topology);
-    expect(dead.map((d) => d.kind)).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
+    expect(dead.map((d) => d.kind)).toEqual(poison.map(() => 'invalid'));
     expect(dead[0]!.error).toMatch(/invalid JSON/);
     expect(dead[1]!.error).toMatch(/user\.registered/);
     expect(dead[2]!.error).toMatch(/unsupported version 99/);
     expect(dead[3]!.error).toMatch(/envelope/);
+    expect(dead[4]!.error).toMatch(/bytes is over the 1048576-byte limit/);
     expect(dead[0]!.body).toBe('{oops');
   });
 });

@@ -72,7 +72,12 @@ export interface ConsumerOptions<T extends EventType> {
   readonly logger: Logger;
   /** Unacked messages in flight per consumer; bounds memory and parallel handler work. */
   readonly prefetch?: number;
+  /** Larger bodies go to the DLQ unparsed: no event is near this, and parsing one blocks the loop. */
+  readonly maxMessageBytes?: number;
 }
+
+/** Events are a few KB at most (a comment body is capped in the contract); 1 MiB is a clear outlier. */
+export const defaultMaxMessageBytes = 1024 * 1024;
 
 /**
  * Consumes one queue: parses every message against the contract, dispatches it to its typed
@@ -199,7 +204,13 @@ export class Consumer<T extends EventType> {
     };
     const log = () => (child ??= logger.child(bindings));
     let event: Event;
+    const maxBytes = this.#options.maxMessageBytes ?? defaultMaxMessageBytes;
     try {
+      if (message.content.length > maxBytes) {
+        throw new ContractViolation(
+          `message of ${message.content.length} bytes is over the ${maxBytes}-byte limit`,
+        );
+      }
       event = parseEvent(JSON.parse(message.content.toString('utf8')) as unknown);
     } catch (error) {
       const reason =
