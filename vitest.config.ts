@@ -43,6 +43,19 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        ...shared,
+        // The fault and load suite (npm run test:chaos): restarts the broker and the store.
+        test: {
+          name: 'chaos',
+          include: ['**/*.chaos.spec.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['packages/testkit/src/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -2,7 +2,7 @@
 # Brings up the real servers Herald needs (RabbitMQ, a MongoDB-wire store) or reuses running ones.
 # Order of preference per server: a URL in the environment / something already on the default port,
 # then Docker Compose where a Docker engine answers, then a native server on this machine.
-# Usage: scripts/servers.sh up|down|status   (prints the URLs as shell exports on `up`)
+# Usage: scripts/servers.sh up|down|status|restart-store   (prints the URLs as shell exports on `up`)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -133,7 +133,7 @@ mongo_up() {
     log "store: starting FerretDB (SQLite backend, data in $HERALD_HOME/ferretdb)"
     DO_NOT_TRACK=1 nohup "$bin" --handler=sqlite --sqlite-url="file:$HERALD_HOME/ferretdb/" \
       --listen-addr="127.0.0.1:$port" --state-dir=- --debug-addr=- --telemetry=disable \
-      --log-level=warn >"$HERALD_HOME/log/ferretdb.log" 2>&1 &
+      --log-level=warn >"$HERALD_HOME/log/ferretdb.log" 2>&1 </dev/null &
     echo $! >"$HERALD_HOME/ferretdb.pid"
   fi
   wait_port "$host" "$port" 60 || die "the store did not open $host:$port within 60 s (see $HERALD_HOME/log)"
@@ -150,6 +150,28 @@ mongo_down() {
   fi
 }
 
+# A store outage for the chaos suite: only a store this script started can be taken away.
+mongo_restart() {
+  read -r host port < <(host_port "$MONGO_URL" 27017)
+  if [ -f "$HERALD_HOME/ferretdb.pid" ]; then
+    local pid
+    pid="$(cat "$HERALD_HOME/ferretdb.pid")"
+    kill -9 "$pid" 2>/dev/null || die "FerretDB (pid $pid in $HERALD_HOME/ferretdb.pid) is not running"
+    rm -f "$HERALD_HOME/ferretdb.pid"
+  elif docker_engine && docker compose -f "$ROOT/deploy/docker-compose.yml" ps -q mongo | grep -q .; then
+    docker compose -f "$ROOT/deploy/docker-compose.yml" kill mongo >&2
+  elif command -v mongod >/dev/null 2>&1 && [ -d "$HERALD_HOME/mongod" ]; then
+    mongod --dbpath "$HERALD_HOME/mongod" --shutdown >&2
+  else
+    die "the store on $host:$port was not started by this script, so it cannot be restarted"
+  fi
+  local i
+  for ((i = 0; i < 60; i++)); do port_open "$host" "$port" || break; sleep 0.5; done
+  port_open "$host" "$port" && die "the store on $host:$port did not go away"
+  sleep "${STORE_DOWN_SECONDS:-0}"
+  mongo_up
+}
+
 case "${1:-up}" in
   up)
     rabbit_up
@@ -158,9 +180,10 @@ case "${1:-up}" in
       "$RABBITMQ_URL" "$RABBITMQ_MANAGEMENT_URL" "$MONGO_URL"
     ;;
   down) rabbit_down; mongo_down ;;
+  restart-store) mongo_restart ;;
   status)
     read -r h p < <(host_port "$RABBITMQ_URL" 5672); port_open "$h" "$p" && echo "rabbitmq: up ($h:$p)" || echo "rabbitmq: down"
     read -r h p < <(host_port "$MONGO_URL" 27017); port_open "$h" "$p" && echo "store: up ($h:$p)" || echo "store: down"
     ;;
-  *) die "usage: $0 up|down|status" ;;
+  *) die "usage: $0 up|down|status|restart-store" ;;
 esac

@@ -23,10 +23,22 @@ bash scripts/check-deploy.sh
 echo "[herald] AsyncAPI document is current and valid" >&2
 npm run --silent asyncapi -- --check
 
+# Each run also writes a JSON report; the summary at the very end adds them up.
+REPORTS="$(mktemp -d)"
+trap 'rm -rf "$REPORTS"' EXIT
+vitest_run() { # report-name vitest-args...
+  local name="$1"
+  shift
+  npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/$name.json" "$@"
+}
 echo "[herald] unit, integration and end-to-end tests" >&2
-npx vitest run --project unit --project integration "$@"
+vitest_run main --project unit --project integration "$@"
 echo "[herald] outage tests (run alone: they stop the broker)" >&2
-npx vitest run --project disruptive "$@"
+vitest_run disruptive --project disruptive "$@"
+echo "[herald] fault and load suite (restarts the broker and the store)" >&2
+vitest_run chaos --project chaos "$@"
 
 echo "[herald] API fuzzing from its OpenAPI document (no 5xx, responses as documented)" >&2
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}" bash scripts/fuzz-api.sh
+
+node --import tsx scripts/test-summary.ts "$REPORTS/main.json" "$REPORTS/disruptive.json" "$REPORTS/chaos.json"

@@ -6,6 +6,8 @@ import {
   deleteNamespace,
   eventually,
   mongoUrlForTest,
+  schedulerLeader,
+  schedulerStatus,
   servers,
   startService,
   testLogger,
@@ -16,6 +18,7 @@ import {
 const namespace = uniqueNamespace('sched');
 const leaseTtlMs = 3_000;
 const renewMs = 1_000;
+const timeoutMs = leaseTtlMs * 4;
 const schedulerEnv = {
   RABBITMQ_URL: servers.rabbitmq,
   HERALD_NAMESPACE: namespace,
@@ -34,12 +37,6 @@ const schedulerEnv = {
   ]),
 };
 
-interface Status {
-  holder: string;
-  leader: boolean;
-  fencingToken: number | null;
-}
-
 const connection = new BrokerConnection({
   url: servers.rabbitmq,
   name: `${namespace}probe`,
@@ -49,33 +46,6 @@ const deliveries: { slot: string; token: number }[] = [];
 const effects = new Map<string, number>();
 let replicas: RunningService[] = [];
 let cleanup: () => Promise<void>;
-
-async function statusOf(service: RunningService): Promise<Status | undefined> {
-  try {
-    const response = await fetch(`${service.url}/status`, { signal: AbortSignal.timeout(500) });
-    return (await response.json()) as Status;
-  } catch {
-    return undefined; // stopped or killed
-  }
-}
-
-async function leader(
-  excluding?: RunningService,
-): Promise<{ service: RunningService; token: number }> {
-  return eventually(
-    'a leader',
-    async () => {
-      for (const service of replicas) {
-        if (service === excluding) continue;
-        const status = await statusOf(service);
-        if (status?.leader && status.fencingToken !== null)
-          return { service, token: status.fencingToken };
-      }
-      return undefined;
-    },
-    leaseTtlMs * 4,
-  );
-}
 
 beforeAll(async () => {
   const { client, db } = await connectMongo(mongoUrlForTest(`${namespace}probe`), 'probe');
@@ -126,26 +96,26 @@ it(
     const failovers: number[] = [];
     for (let round = 0; round < 2; round++) {
       // A crash: the leader dies without releasing its lease.
-      const killed = await leader();
+      const killed = await schedulerLeader(replicas, { timeoutMs });
       const killedAt = Date.now();
       await killed.service.stop('SIGKILL');
-      const successor = await leader(killed.service);
+      const successor = await schedulerLeader(replicas, { excluding: killed.service, timeoutMs });
       failovers.push(Date.now() - killedAt);
       expect(successor.token).toBeGreaterThan(killed.token);
       replicas = [...replicas.filter((r) => r !== killed.service), await start()];
       await new Promise((r) => setTimeout(r, 1_500));
 
       // A pause longer than the lease: the others take over; on waking it must not emit as leader.
-      const paused = await leader();
+      const paused = await schedulerLeader(replicas, { timeoutMs });
       paused.service.process.kill('SIGSTOP');
       const pausedAt = Date.now();
-      const replacement = await leader(paused.service);
+      const replacement = await schedulerLeader(replicas, { excluding: paused.service, timeoutMs });
       failovers.push(Date.now() - pausedAt);
       expect(replacement.token).toBeGreaterThan(paused.token);
       await new Promise((r) => setTimeout(r, leaseTtlMs));
       paused.service.process.kill('SIGCONT');
       await new Promise((r) => setTimeout(r, 1_500));
-      const awake = await statusOf(paused.service);
+      const awake = await schedulerStatus(paused.service);
       expect(awake?.leader).toBe(false);
     }
 

@@ -7,3 +7,5 @@ export * from './smtp.js';
 export * from './outages.js';
 export * from './system.js';
 export * from './api-client.js';
+export * from './scheduler.js';
+export * from './workspace.js';

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { servers } from './servers.js';
 import { eventually } from './wait.js';
 
 const run = promisify(execFile);
@@ -45,4 +46,15 @@ export async function startBroker(): Promise<void> {
       60_000,
     );
   }
+}
+
+/**
+ * Kills the MongoDB-wire store (SIGKILL: a crash, not a clean stop), keeps it down for `downMs`,
+ * then starts it again on the same data. Only a store scripts/servers.sh started can be restarted.
+ */
+export async function restartStore(downMs = 0): Promise<void> {
+  await run('bash', [join(root, 'scripts/servers.sh'), 'restart-store'], {
+    timeout: 120_000,
+    env: { ...process.env, MONGO_URL: servers.mongo, STORE_DOWN_SECONDS: String(downMs / 1_000) },
+  });
 }

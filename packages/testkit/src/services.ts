@@ -29,6 +29,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether the service answers its readiness probe with 200 right now. */
+export async function isReady(service: { readonly url: string }): Promise<boolean> {
+  const response = await fetch(`${service.url}/readyz`, {
+    signal: AbortSignal.timeout(2_000),
+  }).catch(() => undefined);
+  return response?.status === 200;
+}
+
 /**
  * Runs a service from source as its own process (the same main.ts production runs, built), and
  * waits until its /readyz answers 200.
@@ -85,8 +93,7 @@ export async function startService(
       `${name} ready`,
       async () => {
         if (exitedEarly) throw new Error(`${name} exited:\n${output}`);
-        const response = await fetch(`${url}/readyz`).catch(() => undefined);
-        return response?.status === 200;
+        return isReady({ url });
       },
       // Generous: compiling TypeScript on start-up is slow on a busy 2-core machine.
       90_000,

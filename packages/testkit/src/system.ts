@@ -8,8 +8,21 @@ export interface RunningSystem {
   readonly services: Partial<Record<ServiceName, RunningService>>;
   /** The database URL a service of this system uses. */
   mongoUrl(service: ServiceName): string;
+  /**
+   * Kills a service with `signal` (SIGKILL: a crash) and starts it again on the same port and env;
+   * resolves with the milliseconds from the kill until it is ready again.
+   */
+  restart(service: ServiceName, signal?: NodeJS.Signals): Promise<number>;
+  /** Services that exited although nobody stopped or killed them, with the end of their output. */
+  unexpectedExits(): readonly UnexpectedExit[];
   /** SIGTERM everything; resolves with each service's exit code. */
   stop(): Promise<Partial<Record<ServiceName, number | null>>>;
+}
+
+export interface UnexpectedExit {
+  readonly service: ServiceName;
+  readonly code: number | null;
+  readonly output: string;
 }
 
 /**
@@ -25,23 +38,41 @@ export async function startSystem(options: {
   const wanted = options.services ?? ['mailer', 'notifier', 'activity', 'api'];
   const mongoUrl = (service: ServiceName) => mongoUrlForTest(`${options.namespace}${service}`);
   const running: Partial<Record<ServiceName, RunningService>> = {};
+  const stoppedOnPurpose = new Set<RunningService>();
+  const unexpected: UnexpectedExit[] = [];
+  const launch = async (service: ServiceName, extra: Record<string, string> = {}) => {
+    const started = await startService(service, { ...env(service), ...extra });
+    void started.exited.then((code) => {
+      if (!stoppedOnPurpose.has(started)) {
+        unexpected.push({ service, code, output: started.output().slice(-4_000) });
+      }
+    });
+    running[service] = started;
+  };
   const order: ServiceName[] = ['scheduler', 'mailer', 'notifier', 'activity', 'api'];
   await Promise.all(
-    order
-      .filter((s) => wanted.includes(s) && s !== 'api')
-      .map(async (service) => {
-        running[service] = await startService(service, env(service));
-      }),
+    order.filter((s) => wanted.includes(s) && s !== 'api').map((service) => launch(service)),
   );
-  if (wanted.includes('api')) running.api = await startService('api', env('api'));
+  if (wanted.includes('api')) await launch('api');
   return {
     namespace: options.namespace,
     services: running,
     mongoUrl,
+    async restart(service, signal = 'SIGKILL') {
+      const old = running[service];
+      if (!old) throw new Error(`${service} is not part of this system`);
+      stoppedOnPurpose.add(old);
+      const killedAt = Date.now();
+      await old.stop(signal);
+      await launch(service, { PORT: new URL(old.url).port });
+      return Date.now() - killedAt;
+    },
+    unexpectedExits: () => unexpected,
     async stop() {
       const codes: Partial<Record<ServiceName, number | null>> = {};
       await Promise.all(
         Object.entries(running).map(async ([name, service]) => {
+          stoppedOnPurpose.add(service);
           codes[name as ServiceName] = await service.stop();
         }),
       );
