@@ -6,11 +6,12 @@ import { registerUser } from '../domain/register.js';
 import { login, logout, refreshSession, type Session } from '../domain/session.js';
 import { publicUser } from '../domain/user.js';
 import { bearerSecurity, type Authenticator } from './authenticate.js';
+import { OneLine } from './schemas.js';
 
 export const RegisterBody = z.strictObject({
   email: z.email().max(254),
   password: z.string().min(8).max(200),
-  name: z.string().trim().min(1).max(100),
+  name: OneLine(100),
   handle: Handle,
 });
 

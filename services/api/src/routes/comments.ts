@@ -3,9 +3,9 @@ import type { HttpServer } from '@herald/runtime';
 import type { ApiPorts } from '../domain/ports.js';
 import { postComment } from '../domain/post-comment.js';
 import { bearerSecurity, type Authenticator } from './authenticate.js';
-import { IdParams } from './schemas.js';
+import { IdParams, Text } from './schemas.js';
 
-export const CommentBody = z.strictObject({ body: z.string().trim().min(1).max(10_000) });
+export const CommentBody = z.strictObject({ body: Text(z.string().trim().min(1).max(10_000)) });
 
 export const CommentView = z.object({
   id: z.string(),

@@ -17,3 +17,24 @@ export const PersonView = z.object({
   name: z.string(),
   handle: z.string(),
 });
+
+// Control characters (CR and LF among them) in a name or title would reach mail headers and
+// subjects; a lone surrogate would be stored as U+FFFD, not as sent. Neither is text a person typed.
+const notOneLine = /[\p{Cc}\p{Cs}]/u;
+const notText = /(?![\t\n\r])[\p{Cc}\p{Cs}]/u;
+
+/** A name or title: one line, trimmed, not empty. */
+export const OneLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !notOneLine.test(value), 'must be one line, without control characters');
+
+/** Text of several lines (a comment, a description): tabs and line breaks, no other controls. */
+export const Text = (text: z.ZodString) =>
+  text.refine(
+    (value) => !notText.test(value),
+    'must not contain control characters other than tab and line breaks',
+  );

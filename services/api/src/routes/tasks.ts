@@ -8,13 +8,13 @@ import type { Task } from '../domain/task.js';
 import { assigneesOf, requireTask } from '../domain/task-access.js';
 import { updateTask } from '../domain/update-task.js';
 import { bearerSecurity, type Authenticator } from './authenticate.js';
-import { IdParams, IsoDate } from './schemas.js';
+import { IdParams, IsoDate, OneLine, Text } from './schemas.js';
 
-const Title = z.string().trim().min(1).max(300);
+const Title = OneLine(300);
 
 export const CreateTaskBody = z.strictObject({
   title: Title,
-  description: z.string().max(10_000).optional(),
+  description: Text(z.string().max(10_000)).optional(),
   dueDate: IsoDate.optional(),
   assigneeIds: z.array(z.uuid()).max(50).optional(),
 });

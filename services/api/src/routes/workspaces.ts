@@ -5,10 +5,10 @@ import type { ApiPorts } from '../domain/ports.js';
 import { keyPattern, type Workspace } from '../domain/workspace.js';
 import { createWorkspace, listMembers } from '../domain/workspaces.js';
 import { bearerSecurity, type Authenticator } from './authenticate.js';
-import { IdParams, PersonView } from './schemas.js';
+import { IdParams, OneLine, PersonView } from './schemas.js';
 
 export const CreateWorkspaceBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: OneLine(100),
   /** Task key prefix; derived from the name when absent. */
   key: z
     .string()
