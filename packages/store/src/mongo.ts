@@ -10,9 +10,12 @@ export async function connectMongo(
   return { client, db: client.db() };
 }
 
+/** The server's error code for a unique-index violation. */
+export const DUPLICATE_KEY = 11000;
+
 /** True for a unique-index violation: the record already exists, which idempotent writes expect. */
 export function isDuplicateKey(error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === 11000;
+  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 }
 
 /** Readiness: a round trip to the server. */

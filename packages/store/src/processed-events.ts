@@ -1,7 +1,7 @@
 import type { Handler } from '@herald/bus';
 import type { Event, EventType } from '@herald/contracts';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from './mongo.js';
+import { BatchedInserts } from './batched-inserts.js';
 
 interface ProcessedEvent {
   /** `${consumer}:${eventId}`: the _id index is the unique index that makes the record exact. */
@@ -11,16 +11,32 @@ interface ProcessedEvent {
   processedAt: Date;
 }
 
+/** A run that started: same key as the record. A claim without a record is a run that may not have finished. */
+interface Claim {
+  _id: string;
+  claimedAt: Date;
+}
+
 /**
  * The processed-events record: a handler wrapped in `once` runs its side effect at most once per
  * (consumer, event id) as far as completed runs go. A crash after the side effect and before the
  * record re-runs it, so side effects keyed by event id must themselves be idempotent too.
+ *
+ * Every run first claims the key with an insert, and only a key already claimed is looked up: on
+ * a MongoDB-wire store an insert is cheap while a lookup can cost a scan (FerretDB on SQLite), and
+ * claims and records from many concurrent handlers share batched inserts. A claim never means
+ * "done" by itself: a run that threw or crashed leaves a claim without a record, and the retry or
+ * redelivery finds no record and runs the effect again.
  */
 export class ProcessedEvents {
   readonly #collection: Collection<ProcessedEvent>;
+  readonly #records: BatchedInserts<ProcessedEvent>;
+  readonly #claims: BatchedInserts<Claim>;
 
   constructor(db: Db) {
     this.#collection = db.collection<ProcessedEvent>('processed_events');
+    this.#records = new BatchedInserts(this.#collection);
+    this.#claims = new BatchedInserts(db.collection<Claim>('processed_event_claims'));
   }
 
   async has(consumer: string, eventId: string): Promise<boolean> {
@@ -31,19 +47,12 @@ export class ProcessedEvents {
 
   /** Runs `effect` unless this consumer already completed this event; returns whether it ran. */
   async once(consumer: string, eventId: string, effect: () => Promise<void>): Promise<boolean> {
-    if (await this.has(consumer, eventId)) return false;
+    const _id = `${consumer}:${eventId}`;
+    const first = await this.#claims.insert({ _id, claimedAt: new Date() });
+    if (!first && (await this.has(consumer, eventId))) return false;
     await effect();
-    try {
-      await this.#collection.insertOne({
-        _id: `${consumer}:${eventId}`,
-        consumer,
-        eventId,
-        processedAt: new Date(),
-      });
-    } catch (error) {
-      // A concurrent redelivery finished first; both effects were idempotent, so this is fine.
-      if (!isDuplicateKey(error)) throw error;
-    }
+    // false = a concurrent redelivery recorded it first; both effects were idempotent, so fine.
+    await this.#records.insert({ _id, consumer, eventId, processedAt: new Date() });
     return true;
   }
 }

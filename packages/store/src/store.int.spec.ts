@@ -56,6 +56,38 @@ describe('ProcessedEvents', () => {
       processed.once('notifier', 'e2', () => Promise.reject(new Error('boom'))),
     ).rejects.toThrow('boom');
     expect(await processed.has('notifier', 'e2')).toBe(false);
+    // Its claim stays behind, pending: the retry finds no record and runs the effect.
+    let retried = 0;
+    expect(await processed.once('notifier', 'e2', async () => void retried++)).toBe(true);
+    expect(retried).toBe(1);
+    expect(await processed.once('notifier', 'e2', async () => void retried++)).toBe(false);
+    expect(retried).toBe(1);
+  });
+
+  it('runs the effect again after a crash between the claim and the record', async () => {
+    const processed = new ProcessedEvents(db);
+    // What a process that died mid-effect leaves behind: a claim, no record.
+    await db
+      .collection<{ _id: string; claimedAt: Date }>('processed_event_claims')
+      .insertOne({ _id: 'notifier:e3', claimedAt: new Date() });
+    let effects = 0;
+    expect(await processed.once('notifier', 'e3', async () => void effects++)).toBe(true);
+    expect(effects).toBe(1);
+    expect(await processed.has('notifier', 'e3')).toBe(true);
+  });
+
+  it('batches a burst of concurrent claims and still runs each event once', async () => {
+    const processed = new ProcessedEvents(db);
+    const ids = Array.from({ length: 300 }, (_, n) => `burst-${n}`);
+    const effects = new Map<string, number>();
+    const effect = (id: string) => async () => void effects.set(id, (effects.get(id) ?? 0) + 1);
+    const ran = await Promise.all(ids.map((id) => processed.once('activity', id, effect(id))));
+    expect(ran.every(Boolean)).toBe(true);
+    // The redeliveries of all of them, again concurrently: every one is recognised as done.
+    const again = await Promise.all(ids.map((id) => processed.once('activity', id, effect(id))));
+    expect(again.some(Boolean)).toBe(false);
+    expect([...effects.values()].every((n) => n === 1)).toBe(true);
+    expect(effects.size).toBe(ids.length);
   });
 });
 
