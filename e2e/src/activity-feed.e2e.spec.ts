@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import { createTokenSigner } from '@herald/auth';
-import { BrokerConnection, Publisher, listDeadLetters } from '@herald/bus';
+import type { Publisher } from '@herald/bus';
+import { listDeadLetters } from '@herald/bus';
 import { exchangeName, serviceQueue, type Recipient } from '@herald/contracts';
+import { TestProducer } from './support/producer.js';
 import {
   deleteNamespace,
   eventually,
@@ -11,7 +13,6 @@ import {
   servers,
   startService,
   testKeys,
-  testLogger,
   uniqueNamespace,
   type RunningService,
 } from '@herald/testkit';
@@ -30,7 +31,7 @@ let clock = Date.now();
 const time = () => ({ time: new Date((clock += 1_000)) });
 
 let activity: RunningService;
-let connection: BrokerConnection;
+let producer: TestProducer;
 let publisher: Publisher<
   'workspace.created' | 'workspace.member-joined' | 'task.created' | 'comment.created'
 >;
@@ -45,27 +46,19 @@ beforeAll(async () => {
     MONGO_URL: activityMongoUrl,
     PREFETCH: '1',
   });
-  connection = new BrokerConnection({
-    url: servers.rabbitmq,
-    name: `${namespace}api`,
-    logger: testLogger,
-  });
-  connection.start();
-  publisher = new Publisher({
-    connection,
-    source: 'api',
-    produces: ['workspace.created', 'workspace.member-joined', 'task.created', 'comment.created'],
-    namespace,
-    logger: testLogger,
-  });
-  await publisher.start();
+  producer = new TestProducer(namespace);
+  publisher = await producer.publisher('api', [
+    'workspace.created',
+    'workspace.member-joined',
+    'task.created',
+    'comment.created',
+  ]);
   mongo = await MongoClient.connect(servers.mongo);
 });
 
 afterAll(async () => {
   expect(await activity.stop()).toBe(0);
-  await publisher.close();
-  await connection.close();
+  await producer.close();
   await mongo.db(new URL(activityMongoUrl).pathname.slice(1)).dropDatabase();
   await mongo.close();
   await deleteNamespace(namespace);
@@ -183,7 +176,7 @@ describe('activity as a process, over the real broker and store', () => {
 
   it('dead-letters a malformed message with the reason and keeps serving', async () => {
     const workspaceId = await workspaceWithMembers();
-    const raw = await connection.current!.createConfirmChannel();
+    const raw = await producer.connection.current!.createConfirmChannel();
     const poisonId = randomUUID();
     raw.publish(
       exchangeName('tasks', namespace),
@@ -196,7 +189,7 @@ describe('activity as a process, over the real broker and store', () => {
 
     const topology = serviceQueue('activity', { namespace });
     const dead = await eventually('poison in the activity DLQ', async () => {
-      const letters = await listDeadLetters(connection.current!, topology);
+      const letters = await listDeadLetters(producer.connection.current!, topology);
       return letters.find((l) => l.messageId === poisonId);
     });
     expect(dead).toMatchObject({

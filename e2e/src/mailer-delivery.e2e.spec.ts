@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
-import { BrokerConnection, Publisher } from '@herald/bus';
+import type { Publisher } from '@herald/bus';
 import type { EventType } from '@herald/contracts';
+import { TestProducer } from './support/producer.js';
 import {
   deleteNamespace,
   mongoUrlForTest,
   servers,
   startService,
   startSmtpServer,
-  testLogger,
   uniqueNamespace,
   type ReceivedMail,
   type RunningService,
@@ -22,7 +22,7 @@ const hostile = `<script>alert("x")</script> O'Brien & Co\r\nBcc: victim@example
 
 let smtp: TestSmtpServer;
 let mailer: RunningService;
-let connection: BrokerConnection;
+let producer: TestProducer;
 let api: Publisher<EventType>;
 let activity: Publisher<'digest.compiled'>;
 let mongo: MongoClient;
@@ -60,40 +60,21 @@ beforeAll(async () => {
     SMTP_URL: smtp.url,
     PREFETCH: '1',
   });
-  connection = new BrokerConnection({
-    url: servers.rabbitmq,
-    name: `${namespace}test`,
-    logger: testLogger,
-  });
-  connection.start();
-  api = new Publisher<EventType>({
-    connection,
-    source: 'api',
-    produces: [
-      'user.registered',
-      'workspace.member-invited',
-      'task.assigned',
-      'comment.created',
-      'task.overdue',
-    ],
-    namespace,
-    logger: testLogger,
-  });
-  activity = new Publisher({
-    connection,
-    source: 'activity',
-    produces: ['digest.compiled'],
-    namespace,
-    logger: testLogger,
-  });
-  await api.start();
-  await activity.start();
+  producer = new TestProducer(namespace);
+  api = await producer.publisher('api', [
+    'user.registered',
+    'workspace.member-invited',
+    'task.assigned',
+    'comment.created',
+    'task.overdue',
+  ]);
+  activity = await producer.publisher('activity', ['digest.compiled']);
   mongo = await MongoClient.connect(servers.mongo);
 });
 
 afterAll(async () => {
   expect(await mailer.stop()).toBe(0);
-  await connection.close();
+  await producer.close();
   await smtp.close();
   await mongo.db(new URL(mongoUrl).pathname.slice(1)).dropDatabase();
   await mongo.close();

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
-import { BrokerConnection, Publisher, listDeadLetters, type DeadLetter } from '@herald/bus';
+import type { Publisher } from '@herald/bus';
+import { listDeadLetters, type DeadLetter } from '@herald/bus';
 import { exchangeName, serviceQueue } from '@herald/contracts';
+import { TestProducer } from './support/producer.js';
 import {
   deleteNamespace,
   eventually,
@@ -9,7 +11,6 @@ import {
   servers,
   startService,
   startSmtpServer,
-  testLogger,
   uniqueNamespace,
   type RunningService,
   type TestSmtpServer,
@@ -21,7 +22,7 @@ const topology = serviceQueue('mailer', { namespace });
 
 let smtp: TestSmtpServer;
 let mailer: RunningService;
-let connection: BrokerConnection;
+let producer: TestProducer;
 let api: Publisher<'user.registered' | 'comment.created'>;
 let n = 0;
 
@@ -37,7 +38,9 @@ function registration() {
 
 async function deadLetter(messageId: string): Promise<DeadLetter> {
   return eventually(`${messageId} in the DLQ`, async () =>
-    (await listDeadLetters(connection.current!, topology)).find((d) => d.messageId === messageId),
+    (await listDeadLetters(producer.connection.current!, topology)).find(
+      (d) => d.messageId === messageId,
+    ),
   );
 }
 
@@ -52,26 +55,13 @@ beforeAll(async () => {
     RETRY_MAX_ATTEMPTS: '30',
     SMTP_SOCKET_TIMEOUT_MS: '1000',
   });
-  connection = new BrokerConnection({
-    url: servers.rabbitmq,
-    name: `${namespace}test`,
-    logger: testLogger,
-  });
-  connection.start();
-  api = new Publisher({
-    connection,
-    source: 'api',
-    produces: ['user.registered', 'comment.created'],
-    namespace,
-    logger: testLogger,
-  });
-  await api.start();
-  await connection.waitUntilConnected(10_000);
+  producer = new TestProducer(namespace);
+  api = await producer.publisher('api', ['user.registered', 'comment.created']);
 });
 
 afterAll(async () => {
   expect(await mailer.stop()).toBe(0);
-  await connection.close();
+  await producer.close();
   await smtp.close();
   const mongo = await MongoClient.connect(servers.mongo);
   await mongo.db(new URL(mongoUrl).pathname.slice(1)).dropDatabase();
@@ -95,7 +85,7 @@ describe('mailer: when SMTP fails', () => {
     expect(smtp.messages.map((m) => m.to)).toEqual([[user.email]]);
     expect(smtp.refusals.every((r) => r.code === 451 && r.to[0] === user.email)).toBe(true);
     expect(
-      (await listDeadLetters(connection.current!, topology)).map((d) => d.messageId),
+      (await listDeadLetters(producer.connection.current!, topology)).map((d) => d.messageId),
     ).not.toContain(event.id);
   });
 
@@ -159,7 +149,7 @@ describe('mailer: when SMTP fails', () => {
   });
 
   it('dead-letters a malformed message as invalid and keeps mailing', async () => {
-    const channel = await connection.current!.createConfirmChannel();
+    const channel = await producer.connection.current!.createConfirmChannel();
     const poisonId = crypto.randomUUID();
     channel.publish(
       exchangeName('identity', namespace),

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
-import { BrokerConnection, Publisher } from '@herald/bus';
+import type { Publisher } from '@herald/bus';
+import { TestProducer } from './support/producer.js';
 import {
   deleteNamespace,
   eventually,
@@ -12,7 +13,6 @@ import {
   parseMail,
   servers,
   startService,
-  testLogger,
   uniqueNamespace,
   type RunningService,
 } from '@herald/testkit';
@@ -22,7 +22,7 @@ const mongoUrl = mongoUrlForTest(`${namespace}mailer`);
 
 let outbox: string;
 let mailer: RunningService;
-let connection: BrokerConnection;
+let producer: TestProducer;
 let api: Publisher<'user.registered'>;
 
 beforeAll(async () => {
@@ -34,25 +34,13 @@ beforeAll(async () => {
     SMTP_URL: '', // none configured, whatever the environment says
     MAIL_OUTBOX_DIR: outbox,
   });
-  connection = new BrokerConnection({
-    url: servers.rabbitmq,
-    name: `${namespace}test`,
-    logger: testLogger,
-  });
-  connection.start();
-  api = new Publisher({
-    connection,
-    source: 'api',
-    produces: ['user.registered'],
-    namespace,
-    logger: testLogger,
-  });
-  await api.start();
+  producer = new TestProducer(namespace);
+  api = await producer.publisher('api', ['user.registered']);
 });
 
 afterAll(async () => {
   expect(await mailer.stop()).toBe(0);
-  await connection.close();
+  await producer.close();
   const mongo = await MongoClient.connect(servers.mongo);
   await mongo.db(new URL(mongoUrl).pathname.slice(1)).dropDatabase();
   await mongo.close();

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import { createTokenSigner } from '@herald/auth';
-import { BrokerConnection, Publisher, listDeadLetters } from '@herald/bus';
+import type { Publisher } from '@herald/bus';
+import { listDeadLetters } from '@herald/bus';
 import { Exchange, exchangeName, serviceQueue, type EventData } from '@herald/contracts';
+import { TestProducer } from './support/producer.js';
 import {
   deleteNamespace,
   eventually,
@@ -11,7 +13,6 @@ import {
   servers,
   startService,
   testKeys,
-  testLogger,
   uniqueNamespace,
   type RunningService,
 } from '@herald/testkit';
@@ -31,7 +32,7 @@ const grace = person('Grace');
 const linus = person('Linus');
 
 let notifier: RunningService;
-let connection: BrokerConnection;
+let producer: TestProducer;
 let publisher: Publisher<'comment.created' | 'task.assigned'>;
 let mongo: MongoClient;
 
@@ -46,27 +47,14 @@ beforeAll(async () => {
     RETRY_DELAYS_MS: '200',
     RETRY_MAX_ATTEMPTS: '2',
   });
-  connection = new BrokerConnection({
-    url: servers.rabbitmq,
-    name: `${namespace}api`,
-    logger: testLogger,
-  });
-  connection.start();
-  publisher = new Publisher({
-    connection,
-    source: 'api',
-    produces: ['comment.created', 'task.assigned'],
-    namespace,
-    logger: testLogger,
-  });
-  await publisher.start();
+  producer = new TestProducer(namespace);
+  publisher = await producer.publisher('api', ['comment.created', 'task.assigned']);
   mongo = await MongoClient.connect(servers.mongo);
 });
 
 afterAll(async () => {
   expect(await notifier.stop()).toBe(0);
-  await publisher.close();
-  await connection.close();
+  await producer.close();
   await mongo.db(new URL(notifierMongoUrl).pathname.slice(1)).dropDatabase();
   await mongo.close();
   await deleteNamespace(namespace);
@@ -176,7 +164,7 @@ describe('notifier as a process', () => {
   });
 
   it('dead-letters malformed messages on the tasks exchange and keeps serving', async () => {
-    const current = connection.current;
+    const current = producer.connection.current;
     if (!current) throw new Error('test connection is down');
     const channel = await current.createConfirmChannel();
     const exchange = exchangeName(Exchange.tasks, namespace);
@@ -235,7 +223,7 @@ describe('notifier as a process', () => {
   });
 
   it('declares its retry path from RETRY_DELAYS_MS instead of the production delays', async () => {
-    const current = connection.current;
+    const current = producer.connection.current;
     if (!current) throw new Error('test connection is down');
     const { waitQueues } = serviceQueue('notifier', { namespace });
     const check = async (queue: string) => {
