@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   HeraldClient,
-  acceptPathMailedTo,
   deleteNamespace,
   eventually,
   startBroker,
@@ -10,6 +9,7 @@ import {
   startSystem,
   stopBroker,
   uniqueNamespace,
+  workspaceWithMembers,
   type RunningSystem,
   type TestSmtpServer,
 } from '@herald/testkit';
@@ -33,18 +33,13 @@ afterAll(async () => {
   await deleteNamespace(namespace);
 });
 
-type Person = Awaited<ReturnType<HeraldClient['signUp']>>;
-
 it('accepts comments while the broker is down and delivers their side effects once it is back', async () => {
   const api = new HeraldClient(system.services.api!.url);
-  const [ada, bob] = (await Promise.all(
-    ['ada', 'bob'].map((h) => api.signUp({ handle: h, name: h, email: `${h}@example.test` })),
-  )) as [Person, Person];
-  const { id: workspaceId } = await ada.api.expect<{ id: string }>(201, 'POST', '/workspaces', {
-    name: 'Ops',
-  });
-  await ada.api.expect(201, 'POST', `/workspaces/${workspaceId}/invites`, { email: bob.email });
-  await bob.api.expect(200, 'POST', await acceptPathMailedTo(smtp, bob.email));
+  const {
+    owner: ada,
+    members: [bob],
+    workspaceId,
+  } = await workspaceWithMembers(api, smtp, { owner: 'ada', members: ['bob'] });
   const { id: taskId } = await ada.api.expect<{ id: string }>(
     201,
     'POST',

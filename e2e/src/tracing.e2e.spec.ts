@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   HeraldClient,
-  acceptPathMailedTo,
   deleteNamespace,
   eventually,
   servers,
   startSmtpServer,
   startSystem,
   uniqueNamespace,
+  workspaceWithMembers,
   type RunningSystem,
   type TestSmtpServer,
 } from '@herald/testkit';
@@ -56,15 +56,13 @@ afterAll(async () => {
 
 it('follows a comment from the HTTP request through RabbitMQ into every consumer, correctly parented', async () => {
   const api = new HeraldClient(system.services.api!.url);
-  const [ada, bob] = await Promise.all(
-    ['ada', 'bob'].map((h) => api.signUp({ handle: h, name: h, email: `${h}@example.test` })),
+  const { owner: ada, workspaceId } = await workspaceWithMembers(
+    api,
+    smtp,
+    { owner: 'ada', members: ['bob'] },
+    'Tracing',
   );
-  const { id: workspaceId } = await ada!.api.expect<{ id: string }>(201, 'POST', '/workspaces', {
-    name: 'Tracing',
-  });
-  await ada!.api.expect(201, 'POST', `/workspaces/${workspaceId}/invites`, { email: bob!.email });
-  await bob!.api.expect(200, 'POST', await acceptPathMailedTo(smtp, bob!.email));
-  const { id: taskId } = await ada!.api.expect<{ id: string }>(
+  const { id: taskId } = await ada.api.expect<{ id: string }>(
     201,
     'POST',
     `/workspaces/${workspaceId}/tasks`,
@@ -75,7 +73,7 @@ it('follows a comment from the HTTP request through RabbitMQ into every consumer
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      authorization: `Bearer ${ada!.session.accessToken}`,
+      authorization: `Bearer ${ada.session.accessToken}`,
     },
     body: JSON.stringify({ body: 'hello @bob' }),
   });

@@ -8,12 +8,12 @@ export type Person = Awaited<ReturnType<HeraldClient['signUp']>>;
  * Signs up an owner and members (handle@example.test), creates a workspace and has every member
  * accept the invite through the link e-mailed to them, as a user would.
  */
-export async function workspaceWithMembers(
+export async function workspaceWithMembers<const M extends readonly string[]>(
   api: HeraldClient,
   smtp: TestSmtpServer,
-  handles: { readonly owner: string; readonly members: readonly string[] },
+  handles: { readonly owner: string; readonly members: M },
   name = 'Ops',
-): Promise<{ owner: Person; members: Person[]; workspaceId: string }> {
+): Promise<{ owner: Person; members: { [K in keyof M]: Person }; workspaceId: string }> {
   const signUp = (handle: string) =>
     api.signUp({ handle, name: handle, email: `${handle}@example.test` });
   const [owner, ...members] = await Promise.all([handles.owner, ...handles.members].map(signUp));
@@ -27,5 +27,5 @@ export async function workspaceWithMembers(
     });
     await member.api.expect(200, 'POST', await acceptPathMailedTo(smtp, member.email));
   }
-  return { owner, members, workspaceId };
+  return { owner, members: members as { [K in keyof M]: Person }, workspaceId };
 }
