@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Tally, median, met, summarise, windowed } from './harness.js';
+import { percentile, summariseLatencies, summariseLatency } from './latency.js';
+import { dueBy, openLoop, scheduledAt } from './open-loop.js';
 import { MESSAGE_BYTES, commentBody, commentEvent } from './payload.js';
 import { parsePerfTest } from './perftest.js';
-import { fmtRatio } from './report.js';
+import { fmtRatio, renderMarkdown, renderText } from './report.js';
+import { parseSse, refIn } from './side-effects.js';
 
 const perfTestOutput = `
 id: test-001948-069, time 1.015 s, sent: 850 msg/s, confirmed: 850 msg/s, nacked: 0 msg/s, received: 756 msg/s, min/median/75th/95th/99th consumer latency: 1353/26038/38615/42999/66639 µs
@@ -89,5 +92,123 @@ describe('PerfTest output', () => {
 
   it('fails loudly when the summary is missing', () => {
     expect(() => parsePerfTest('Exception in thread "main"')).toThrow(/sending rate avg/);
+  });
+});
+
+describe('latency percentiles', () => {
+  it('takes the nearest rank, never interpolating', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted
+    expect(percentile(hundred, 50)).toBe(50);
+    expect(percentile(hundred, 99)).toBe(99);
+    expect(percentile(hundred, 100)).toBe(100);
+    expect(percentile([7, 3], 99)).toBe(7);
+    expect(percentile([7], 0)).toBe(7);
+    expect(percentile([], 99)).toBeNaN();
+  });
+
+  it('reports the median of the rounds and the ratio of p99s against the baseline', () => {
+    const round = (p50: number, p99: number) => ({
+      msgs: 10,
+      seconds: 1,
+      latency: { samples: 10, p50, p99, max: p99 },
+    });
+    const baseline = [round(1, 4), round(1, 2), round(2, 6)];
+    const row = summariseLatency('v', 5, [round(10, 40), round(20, 80), round(30, 20)], {
+      baseline,
+    });
+    expect(row).toMatchObject({ samples: 10, rate: 5, p50: 20, p99: 40, ratio: 10 });
+    expect(row.p99PerRound).toEqual([40, 80, 20]);
+    expect(summariseLatency('b', 5, baseline).ratio).toBeUndefined();
+    expect(summariseLatencies([3, 1, 2])).toEqual({ samples: 3, p50: 2, p99: 3, max: 3 });
+  });
+});
+
+describe('open-loop schedule', () => {
+  it('makes send i due at i/rate seconds, the first at once', () => {
+    expect(scheduledAt(0, 200)).toBe(0);
+    expect(scheduledAt(3, 200)).toBe(15);
+    expect(dueBy(-1, 200, 10)).toBe(0);
+    expect(dueBy(0, 200, 10)).toBe(1);
+    expect(dueBy(4.99, 200, 10)).toBe(1);
+    expect(dueBy(5, 200, 10)).toBe(2);
+    expect(dueBy(60_000, 200, 10)).toBe(10);
+  });
+
+  it('does not wait for slow sends, and times each from when it was due', async () => {
+    const startedAt: number[] = [];
+    const t0 = performance.now();
+    const run = await openLoop({
+      rate: 200,
+      count: 10,
+      send: async (i) => {
+        startedAt[i] = performance.now() - t0;
+        await new Promise((r) => setTimeout(r, 50));
+      },
+    });
+    // Closed loop this would take 10 x 50 ms; open loop it is the schedule (45 ms) plus one send.
+    expect(run.seconds).toBeLessThan(0.4);
+    expect(run.latenciesMs).toHaveLength(10);
+    for (const [i, at] of startedAt.entries()) expect(at).toBeGreaterThanOrEqual(i * 5 - 1);
+    for (const latency of run.latenciesMs) expect(latency).toBeGreaterThanOrEqual(49);
+  });
+
+  it('stops sending after a failure and throws it once the others settle', async () => {
+    let sent = 0;
+    const run = openLoop({
+      rate: 1_000,
+      count: 1_000,
+      send: async (i) => {
+        sent++;
+        if (i === 2) throw new Error('boom');
+      },
+    });
+    await expect(run).rejects.toThrow('boom');
+    expect(sent).toBeLessThan(1_000);
+  });
+});
+
+describe('side-effect watch parsing', () => {
+  it('splits Server-Sent Events, skipping comments and keeping an unfinished event', () => {
+    const { events, rest } = parseSse(
+      ': connected\nretry: 3000\n\nid: e1:u1\nevent: notification\ndata: {"a":1}\n\n: heartbeat\n\nid: e2',
+    );
+    expect(events).toEqual([{ id: 'e1:u1', event: 'notification', data: '{"a":1}' }]);
+    expect(rest).toBe('id: e2');
+    expect(parseSse('data: a\r\ndata: b\r\n\r\n').events).toEqual([{ data: 'a\nb' }]);
+  });
+
+  it('finds the reference a benchmark comment carries', () => {
+    expect(refIn('> [fanout 2-17] @bob could you', 'fanout')).toBe('fanout 2-17');
+    expect(refIn('[other 1-1] hello', 'fanout')).toBeUndefined();
+  });
+});
+
+describe('latency report', () => {
+  const result = {
+    name: 'x',
+    title: 'X',
+    method: 'm',
+    rows: [],
+    latencyRows: [
+      summariseLatency('b', 10, [{ msgs: 1, seconds: 1, latency: summariseLatencies([2]) }]),
+    ],
+    notes: ['n'],
+  };
+
+  it('shows only the tables a result has', () => {
+    const text = renderText(result);
+    expect(text).toContain('median p99 ms');
+    expect(text).not.toContain('msg/s per round');
+    const markdown = renderMarkdown({
+      startedAt: new Date(0),
+      command: 'c',
+      scale: 1,
+      rounds: 2,
+      facts: [],
+      results: [result],
+      failures: [],
+      loadAtEnd: '0',
+    });
+    expect(markdown).toMatch(/\| b +\| 1 \| 10 \| 2.00 \|/);
   });
 });

@@ -1,5 +1,6 @@
 // The shape every benchmark shares: variants measured side by side, interleaved round by round
 // (A-B-A-B), summarised as the median of the rounds and a ratio against the baseline variant.
+import type { LatencyRow, LatencySummary } from './latency.js';
 
 export interface Servers {
   readonly rabbitmq: string;
@@ -32,6 +33,8 @@ export interface Measurement {
   readonly cpuMs?: number;
   /** Anything else a variant wants to show (e.g. spans exported). */
   readonly details?: string;
+  /** Per-message latency percentiles, for variants run at a fixed rate. */
+  readonly latency?: LatencySummary;
 }
 
 export interface Variant {
@@ -63,6 +66,8 @@ export interface BenchResult {
   /** What was compared and how, in one or two sentences. */
   readonly method: string;
   readonly rows: readonly Row[];
+  /** Latency at a fixed rate (p50/p99 per round, ratio of p99s), shown after the rows. */
+  readonly latencyRows?: readonly LatencyRow[];
   /** Honest caveats and conclusions, one per line. */
   readonly notes: readonly string[];
 }
@@ -107,8 +112,11 @@ export async function interleave(
     for (const variant of variants) {
       const m = await variant.run(round);
       results.get(variant.name)?.push(m);
+      const latency = m.latency
+        ? `, p50 ${m.latency.p50.toFixed(1)} ms, p99 ${m.latency.p99.toFixed(1)} ms`
+        : '';
       ctx.log(
-        `${bench} round ${round}  ${variant.name}: ${m.msgs} msgs in ${m.seconds.toFixed(2)} s = ${fmtRate(rate(m))} msg/s`,
+        `${bench} round ${round}  ${variant.name}: ${m.msgs} msgs in ${m.seconds.toFixed(2)} s = ${fmtRate(rate(m))} msg/s${latency}`,
       );
     }
   }

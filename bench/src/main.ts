@@ -6,8 +6,10 @@ import { availableParallelism, homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { servers } from '@herald/testkit';
+import { apiBenchmark } from './api.js';
 import { bullmqBenchmark } from './bullmq.js';
 import { consumerBenchmark } from './consumer.js';
+import { fanoutBenchmark } from './fanout.js';
 import type { BenchContext, BenchResult, Benchmark, Servers } from './harness.js';
 import { machineFacts } from './machine.js';
 import { perftestBenchmark } from './perftest.js';
@@ -28,6 +30,8 @@ export const benchmarks: Readonly<Record<string, Benchmark>> = {
   telemetry: telemetryBenchmark,
   bullmq: bullmqBenchmark,
   scaling: scalingBenchmark,
+  api: apiBenchmark,
+  fanout: fanoutBenchmark,
 };
 
 const usage = `usage: npm run bench -- [--only a,b] [--scale N] [--rounds N] [--write] [--list]

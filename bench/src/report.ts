@@ -1,5 +1,6 @@
 // Renders results as aligned text for the terminal and as Markdown for bench/RESULTS.md.
 import { fmtRate, met, type BenchResult, type Row } from './harness.js';
+import { fmtMs, type LatencyRow } from './latency.js';
 import type { Facts } from './machine.js';
 
 export interface Report {
@@ -47,8 +48,44 @@ function cells(row: Row): string[] {
   ];
 }
 
+const LATENCY_HEADERS = [
+  'variant',
+  'samples',
+  'rate/s',
+  'p50 ms per round',
+  'p99 ms per round',
+  'median p50 ms',
+  'median p99 ms',
+  'p99 ratio',
+  'notes',
+] as const;
+
+function latencyCells(row: LatencyRow): string[] {
+  return [
+    row.variant,
+    String(row.samples),
+    fmtRate(row.rate),
+    row.p50PerRound.map(fmtMs).join(' / '),
+    row.p99PerRound.map(fmtMs).join(' / '),
+    fmtMs(row.p50),
+    fmtMs(row.p99),
+    row.ratio === undefined ? 'baseline' : fmtRatio(row.ratio),
+    row.note ?? '',
+  ];
+}
+
+/** The rate table and the latency table of a result, whichever it has, as rows with a header. */
+function tables(result: BenchResult): { header: readonly string[]; rows: string[][] }[] {
+  return [
+    ...(result.rows.length > 0 ? [{ header: HEADERS, rows: result.rows.map(cells) }] : []),
+    ...(result.latencyRows && result.latencyRows.length > 0
+      ? [{ header: LATENCY_HEADERS, rows: result.latencyRows.map(latencyCells) }]
+      : []),
+  ];
+}
+
 function textTable(rows: readonly string[][]): string {
-  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) =>
       r
@@ -60,12 +97,13 @@ function textTable(rows: readonly string[][]): string {
 }
 
 export function renderText(result: BenchResult): string {
-  const table = textTable([[...HEADERS], ...result.rows.map(cells)]);
   return [
     `== ${result.title} ==`,
     result.method,
     '',
-    table,
+    tables(result)
+      .map((t) => textTable([[...t.header], ...t.rows]))
+      .join('\n\n'),
     ...result.notes.map((n) => `  * ${n}`),
     '',
   ].join('\n');
@@ -80,7 +118,17 @@ const escape = (text: string) => text.replace(/\|/g, '\\|');
 
 function markdownTable(header: readonly string[], rows: readonly string[][]): string {
   const line = (cols: readonly string[]) => `| ${cols.map(escape).join(' | ')} |`;
-  const numeric = new Set(['msgs', 'seconds', 'median msg/s', 'ratio']);
+  const numeric = new Set([
+    'msgs',
+    'seconds',
+    'median msg/s',
+    'ratio',
+    'samples',
+    'rate/s',
+    'median p50 ms',
+    'median p99 ms',
+    'p99 ratio',
+  ]);
   const align = header.map((h) => (numeric.has(h) ? '---:' : '---'));
   return [line(header), line(align), ...rows.map(line)].join('\n');
 }
@@ -92,8 +140,7 @@ export function renderMarkdown(report: Report): string {
       '',
       r.method,
       '',
-      markdownTable(HEADERS, r.rows.map(cells)),
-      '',
+      ...tables(r).flatMap((t) => [markdownTable(t.header, t.rows), '']),
       ...r.notes.map((n) => `- ${n}`),
       '',
     ].join('\n'),

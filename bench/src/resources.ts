@@ -31,3 +31,19 @@ export async function benchDatabase(
   });
   return { url, db };
 }
+
+/**
+ * Drops the database at `url` when the benchmark ends: for databases a service process creates
+ * itself. Registered before the service starts, so an interrupted start-up is cleaned up too.
+ */
+export function dropDatabaseLater(ctx: BenchContext, url: string): void {
+  ctx.defer(`drop database ${new URL(url).pathname.slice(1)}`, async () => {
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+    try {
+      await client.connect();
+      await client.db().dropDatabase();
+    } finally {
+      await client.close();
+    }
+  });
+}

@@ -24,7 +24,13 @@ export interface ConsumerJob {
   readonly name: string;
 }
 
-export type Job = PipelineJob | ConsumerJob;
+/** A bare fastify server (bare-fastify.ts): the baseline the API's HTTP throughput is held to. */
+export interface FastifyJob {
+  readonly kind: 'fastify';
+  readonly port: number;
+}
+
+export type Job = PipelineJob | ConsumerJob | FastifyJob;
 
 export type WorkerMessage =
   | { readonly type: 'ready' }
