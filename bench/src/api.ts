@@ -123,7 +123,7 @@ export const apiBenchmark: Benchmark = {
         const cpu = await processCpuMs(pid);
         const m = await saturate(await request(origin), {
           connections: CONNECTIONS,
-          seconds: round === 0 ? Math.max(1, seconds / 5) : seconds,
+          seconds: round === 0 ? Math.max(2, seconds / 5) : seconds,
           status: 201,
         });
         // The API's CPU includes publishing the round's events from the outbox.
