@@ -64,13 +64,13 @@ const app = buildApp({
 });
 
 onShutdown(
-  async () => {
-    await consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000);
-    await app.close();
-    await publisher.close();
-    await connection.close();
-    await client.close();
-    await stopTracing();
+  {
+    'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000),
+    'close HTTP': () => app.close(),
+    'close publisher': () => publisher.close(),
+    'close broker connection': () => connection.close(),
+    'close store client': () => client.close(),
+    'flush traces': stopTracing,
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,

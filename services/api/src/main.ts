@@ -98,15 +98,15 @@ const app = await buildApp({
 });
 
 onShutdown(
-  async () => {
-    clearInterval(backlogTimer);
-    await consumer.stop(config.SHUTDOWN_DEADLINE_MS / 2);
-    await app.close();
-    await relay.stop();
-    await publisher.close();
-    await connection.close();
-    await client.close();
-    await stopTracing();
+  {
+    'stop backlog gauge': () => clearInterval(backlogTimer),
+    'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS / 2),
+    'close HTTP': () => app.close(),
+    'stop outbox relay': () => relay.stop(),
+    'close publisher': () => publisher.close(),
+    'close broker connection': () => connection.close(),
+    'close store client': () => client.close(),
+    'flush traces': stopTracing,
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,

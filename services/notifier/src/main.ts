@@ -52,12 +52,12 @@ const app = buildApp({
 });
 
 onShutdown(
-  async () => {
-    await consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000);
-    await app.close();
-    await connection.close();
-    await client.close();
-    await stopTracing();
+  {
+    'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000),
+    'close HTTP': () => app.close(),
+    'close broker connection': () => connection.close(),
+    'close store client': () => client.close(),
+    'flush traces': stopTracing,
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,

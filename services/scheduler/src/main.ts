@@ -109,16 +109,18 @@ const pruner = setInterval(
 );
 
 onShutdown(
-  async () => {
-    clearInterval(ticker);
-    clearInterval(pruner);
-    await ticking;
-    await leader.stop();
-    await app.close();
-    await publisher.close();
-    await connection.close();
-    await client.close();
-    await stopTracing();
+  {
+    'stop timers': () => {
+      clearInterval(ticker);
+      clearInterval(pruner);
+    },
+    'finish the tick in progress': () => ticking,
+    'release the lease': () => leader.stop(),
+    'close HTTP': () => app.close(),
+    'close publisher': () => publisher.close(),
+    'close broker connection': () => connection.close(),
+    'close store client': () => client.close(),
+    'flush traces': stopTracing,
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,
