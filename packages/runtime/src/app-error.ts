@@ -1,6 +1,10 @@
 /** The error catalog: stable codes clients can branch on, each with its HTTP status. */
 export const ErrorCode = {
   validation: { code: 'HERALD_VALIDATION', status: 400 },
+  /** A body that is not what its content type says (malformed JSON, empty, forbidden keys). */
+  malformedRequest: { code: 'HERALD_MALFORMED_REQUEST', status: 400 },
+  payloadTooLarge: { code: 'HERALD_PAYLOAD_TOO_LARGE', status: 413 },
+  unsupportedMediaType: { code: 'HERALD_UNSUPPORTED_MEDIA_TYPE', status: 415 },
   unauthorized: { code: 'HERALD_UNAUTHORIZED', status: 401 },
   forbidden: { code: 'HERALD_FORBIDDEN', status: 403 },
   notFound: { code: 'HERALD_NOT_FOUND', status: 404 },

@@ -7,6 +7,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import secureJson from 'secure-json-parse';
 import { ErrorCode, AppError } from './app-error.js';
 
 export interface HttpServerOptions {
@@ -29,6 +30,28 @@ export function createHttpServer(options: HttpServerOptions) {
     const span = trace.getActiveSpan();
     if (span) reply.header('x-trace-id', span.spanContext().traceId);
   });
+  // fastify's own JSON parser drops the reason ("Body is not valid JSON"); this one keeps it (the
+  // position of a syntax error, a forbidden __proto__ key) with the same prototype-poisoning guard.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') {
+      done(new AppError('malformedRequest', 'the JSON body is empty'), undefined);
+      return;
+    }
+    try {
+      done(
+        null,
+        secureJson.parse(body, undefined, {
+          protoAction: 'error',
+          constructorAction: 'error',
+        }),
+      );
+    } catch (error) {
+      done(
+        new AppError('malformedRequest', `the body is not valid JSON: ${(error as Error).message}`),
+        undefined,
+      );
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -49,10 +72,15 @@ export function createHttpServer(options: HttpServerOptions) {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      // fastify's own refusals: malformed JSON, wrong content type, body too large, ...
-      return reply
-        .code(status)
-        .send({ error: error.code ?? 'HERALD_BAD_REQUEST', message: error.message });
+      // fastify's own refusals (malformed JSON, wrong content type, body too large) get catalog
+      // codes, so clients branch on one set of codes.
+      const kind =
+        status === 413
+          ? ErrorCode.payloadTooLarge
+          : status === 415
+            ? ErrorCode.unsupportedMediaType
+            : ErrorCode.malformedRequest;
+      return reply.code(status).send({ error: kind.code, message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'HERALD_INTERNAL', message: 'internal error' });
