@@ -3,7 +3,7 @@
 // like a service (node --conditions=@herald/source --import tsx), so both servers have a core's worth
 // of event loop and the same flags. Says "ready" once listening; closes when told to stop.
 import { fastify } from 'fastify';
-import { exitWithParent, readJob, tell, type ParentMessage } from './protocol.js';
+import { exitWithParent, readJob, runWorker, tell, type ParentMessage } from './protocol.js';
 
 const job = readJob('fastify');
 exitWithParent();
@@ -25,10 +25,4 @@ async function main(): Promise<void> {
   await app.close();
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (error) {
-  await tell({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-}
+await runWorker(main);

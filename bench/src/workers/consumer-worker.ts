@@ -1,7 +1,7 @@
 // One consumer replica: its own process and BrokerConnection on the shared queue. Reports its acked
 // count every 50 ms, and its totals (with CPU time) once the parent says stop.
 import { benchTopology, openConsumer } from '../herald.js';
-import { exitWithParent, readJob, tell, type ParentMessage } from './protocol.js';
+import { exitWithParent, readJob, runWorker, tell, type ParentMessage } from './protocol.js';
 
 const job = readJob('consumer');
 exitWithParent();
@@ -40,10 +40,4 @@ async function main(): Promise<void> {
   });
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (error) {
-  await tell({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-}
+await runWorker(main);

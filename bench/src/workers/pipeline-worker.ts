@@ -3,7 +3,7 @@
 // amqplib, pino and the bus (dynamic imports), so the instrumentations patch them on first load.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { exitWithParent, readJob, tell } from './protocol.js';
+import { exitWithParent, readJob, runWorker, tell } from './protocol.js';
 
 const job = readJob('pipeline');
 exitWithParent();
@@ -55,10 +55,4 @@ function amqplibInstrumented(): boolean {
   return model.Channel.prototype.publish.__wrapped === true;
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (error) {
-  await tell({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-}
+await runWorker(main);

@@ -69,3 +69,14 @@ export function tell(message: WorkerMessage): Promise<void> {
     process.send(message, undefined, {}, () => resolve());
   });
 }
+
+/** Runs a worker's body: exit 0 when it finishes, else tell the parent why and exit 1. */
+export async function runWorker(main: () => Promise<void>): Promise<never> {
+  try {
+    await main();
+    process.exit(0);
+  } catch (error) {
+    await tell({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  }
+}
