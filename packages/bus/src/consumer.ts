@@ -8,6 +8,7 @@ import {
   type EventType,
   type QueueTopology,
 } from '@herald/contracts';
+import { Acks } from './acks.js';
 import { sleep } from './backoff.js';
 import type { BrokerConnection } from './connection.js';
 import { PermanentFailure, errorMessage } from './errors.js';
@@ -89,8 +90,11 @@ export class Consumer<T extends EventType> {
   readonly #options: ConsumerOptions<T>;
   readonly #handlers = new Map<EventType, Handler<EventType>>();
   readonly #outcomes = new EventEmitter();
-  readonly #inFlight = new Set<Promise<void>>();
+  #inFlight = 0;
+  /** Resolves a draining `stop()` once the last in-flight handler has settled its message. */
+  #idle: (() => void) | undefined;
   #channel: ConfirmChannel | undefined;
+  #acks: Acks<Outcome> | undefined;
   #consumerTag: string | undefined;
   #stopping = false;
   #started = false;
@@ -106,7 +110,7 @@ export class Consumer<T extends EventType> {
   }
 
   get inFlight(): number {
-    return this.#inFlight.size;
+    return this.#inFlight;
   }
 
   /** Registers the handler for one bound event type. */
@@ -145,8 +149,15 @@ export class Consumer<T extends EventType> {
       await channel.cancel(this.#consumerTag).catch(() => undefined);
     }
     this.#consumerTag = undefined;
-    const all = Promise.allSettled([...this.#inFlight]).then(() => true);
-    const drained = await Promise.race([all, sleep(deadlineMs).then(() => false)]);
+    const idle =
+      this.#inFlight === 0
+        ? Promise.resolve(true)
+        : new Promise<boolean>((resolve) => (this.#idle = () => resolve(true)));
+    const drained = await Promise.race([idle, sleep(deadlineMs).then(() => false)]);
+    // Settled messages must not wait for the next tick: the channel closes now.
+    this.#acks?.flush();
+    this.#acks?.close();
+    this.#acks = undefined;
     this.#channel = undefined;
     await channel?.close().catch(() => undefined);
     return { drained };
@@ -156,12 +167,19 @@ export class Consumer<T extends EventType> {
     if (this.#stopping) return;
     const { topology, logger } = this.#options;
     const channel = await connection.createConfirmChannel();
+    const acks = new Acks<Outcome>(
+      channel,
+      (outcome) => this.#outcomes.emit('outcome', outcome),
+      (err) => logger.warn({ err: errorMessage(err) }, 'ack failed; messages will be redelivered'),
+    );
     channel.on('error', (err: unknown) =>
       logger.warn({ err: errorMessage(err) }, 'consumer channel error'),
     );
     channel.on('close', () => {
+      acks.close();
       if (this.#channel !== channel) return;
       this.#channel = undefined;
+      this.#acks = undefined;
       this.#consumerTag = undefined;
       // The channel died but the connection lives (e.g. a broker-side channel error): re-subscribe.
       if (!this.#stopping && connection === this.#options.connection.current) {
@@ -175,10 +193,13 @@ export class Consumer<T extends EventType> {
     await declareQueueTopology(channel, topology);
     await channel.prefetch(this.#options.prefetch ?? 50);
     this.#channel = channel;
+    this.#acks = acks;
     const { consumerTag } = await channel.consume(
       topology.queue,
       (message) => {
-        if (message) this.#track(this.#handle(channel, message));
+        if (!message) return;
+        acks.delivered(message);
+        void this.#handle(channel, acks, message);
       },
       { noAck: false },
     );
@@ -186,146 +207,116 @@ export class Consumer<T extends EventType> {
     logger.info({ queue: topology.queue }, 'consuming');
   }
 
-  #track(work: Promise<void>): void {
-    this.#inFlight.add(work);
-    void work.finally(() => this.#inFlight.delete(work));
-  }
-
-  async #handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const started = performance.now();
-    const attempt = attemptOf(message.properties);
-    // A child logger costs more than a no-op handler: make it only when something is logged.
-    let child: Logger | undefined;
-    const logger = this.#options.logger;
-    const bindings = {
-      queue: this.#options.topology.queue,
-      messageId: message.properties.messageId as unknown,
-      attempt,
-    };
-    const log = () => (child ??= logger.child(bindings));
-    let event: Event;
-    const maxBytes = this.#options.maxMessageBytes ?? defaultMaxMessageBytes;
+  async #handle(
+    channel: ConfirmChannel,
+    acks: Acks<Outcome>,
+    message: ConsumeMessage,
+  ): Promise<void> {
+    const delivery = new Delivery(channel, acks, message, this.#options);
+    this.#inFlight++;
     try {
-      if (message.content.length > maxBytes) {
-        throw new ContractViolation(
-          `message of ${message.content.length} bytes is over the ${maxBytes}-byte limit`,
-        );
+      const event = this.#parse(message);
+      if (typeof event === 'string') {
+        await this.#deadLetter(delivery, { kind: 'invalid', error: event });
+        return;
       }
-      event = parseEvent(JSON.parse(message.content.toString('utf8')) as unknown);
-    } catch (error) {
-      const reason =
-        error instanceof ContractViolation ? error.message : `invalid JSON: ${errorMessage(error)}`;
-      await this.#deadLetter(channel, message, {
-        kind: 'invalid',
-        error: reason,
-        attempt,
-        started,
-        log: log(),
-      });
-      return;
-    }
-    const handler = this.#handlers.get(event.type);
-    if (!handler) {
-      await this.#deadLetter(channel, message, {
-        kind: 'unhandled',
-        error: `no handler for ${event.type}`,
-        attempt,
-        started,
-        log: log(),
-        event,
-      });
-      return;
-    }
-    try {
-      await handler(event, {
-        attempt,
-        get log() {
-          return log();
-        },
-        headers: message.properties.headers ?? {},
-      });
-    } catch (error) {
-      await this.#failed(channel, message, error, { attempt, started, log: log(), event });
-      return;
-    }
-    if (this.#ack(channel, message)) {
-      this.#emit({
+      const handler = this.#handlers.get(event.type);
+      if (!handler) {
+        await this.#deadLetter(delivery, {
+          kind: 'unhandled',
+          error: `no handler for ${event.type}`,
+          event,
+        });
+        return;
+      }
+      try {
+        await handler(event, delivery);
+      } catch (error) {
+        await this.#failed(delivery, event, error);
+        return;
+      }
+      this.#settle(delivery, {
         status: 'acked',
         eventId: event.id,
         type: event.type,
-        attempt,
-        durationMs: performance.now() - started,
+        attempt: delivery.attempt,
+        durationMs: performance.now() - delivery.started,
       });
+    } finally {
+      if (--this.#inFlight === 0) this.#idle?.();
     }
   }
 
-  async #failed(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    error: unknown,
-    ctx: { attempt: number; started: number; log: Logger; event: Event },
-  ): Promise<void> {
+  /** The message's event, or why it is not one. */
+  #parse(message: ConsumeMessage): Event | string {
+    const maxBytes = this.#options.maxMessageBytes ?? defaultMaxMessageBytes;
+    if (message.content.length > maxBytes) {
+      return `message of ${message.content.length} bytes is over the ${maxBytes}-byte limit`;
+    }
+    try {
+      return parseEvent(JSON.parse(message.content.toString('utf8')) as unknown);
+    } catch (error) {
+      return error instanceof ContractViolation
+        ? error.message
+        : `invalid JSON: ${errorMessage(error)}`;
+    }
+  }
+
+  async #failed(delivery: Delivery, event: Event, error: unknown): Promise<void> {
     const { retry } = this.#options.topology;
     const reason = errorMessage(error);
     if (error instanceof PermanentFailure) {
-      await this.#deadLetter(channel, message, { kind: 'permanent', error: reason, ...ctx });
+      await this.#deadLetter(delivery, { kind: 'permanent', error: reason, event });
       return;
     }
-    if (ctx.attempt >= retry.maxAttempts) {
-      await this.#deadLetter(channel, message, { kind: 'exhausted', error: reason, ...ctx });
+    const { attempt } = delivery;
+    if (attempt >= retry.maxAttempts) {
+      await this.#deadLetter(delivery, { kind: 'exhausted', error: reason, event });
       return;
     }
     const delays = retry.delaysMs;
-    const delayMs = delays[Math.min(ctx.attempt - 1, delays.length - 1)] ?? 0;
-    ctx.log.warn({ err: reason, delayMs }, 'handler failed; retrying later');
-    const sent = await this.#republish(channel, message, RetryRoute.wait(delayMs), {
-      [Header.attempt]: ctx.attempt + 1,
+    const delayMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 0;
+    delivery.log.warn({ err: reason, delayMs }, 'handler failed; retrying later');
+    const sent = await this.#republish(delivery, RetryRoute.wait(delayMs), {
+      [Header.attempt]: attempt + 1,
       [Header.error]: clip(reason),
     });
-    if (sent && this.#ack(channel, message)) {
-      this.#emit({
-        status: 'retried',
-        eventId: ctx.event.id,
-        type: ctx.event.type,
-        attempt: ctx.attempt,
-        delayMs,
-        error: reason,
-        durationMs: performance.now() - ctx.started,
-      });
-    }
+    if (!sent) return;
+    this.#settle(delivery, {
+      status: 'retried',
+      eventId: event.id,
+      type: event.type,
+      attempt,
+      delayMs,
+      error: reason,
+      durationMs: performance.now() - delivery.started,
+    });
   }
 
   async #deadLetter(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    ctx: {
-      kind: FailureKind;
-      error: string;
-      attempt: number;
-      started: number;
-      log: Logger;
-      event?: Event;
-    },
+    delivery: Delivery,
+    failure: { kind: FailureKind; error: string; event?: Event },
   ): Promise<void> {
-    ctx.log.error({ kind: ctx.kind, err: ctx.error }, 'message dead-lettered');
-    const sent = await this.#republish(channel, message, RetryRoute.dead, {
-      [Header.attempt]: ctx.attempt,
-      [Header.error]: clip(ctx.error),
-      [Header.errorKind]: ctx.kind,
+    const { kind, error, event } = failure;
+    const { message, attempt } = delivery;
+    delivery.log.error({ kind, err: error }, 'message dead-lettered');
+    const sent = await this.#republish(delivery, RetryRoute.dead, {
+      [Header.attempt]: attempt,
+      [Header.error]: clip(error),
+      [Header.errorKind]: kind,
       [Header.failedAt]: new Date().toISOString(),
       [Header.consumer]: this.#options.name,
     });
-    if (sent && this.#ack(channel, message)) {
-      this.#emit({
-        status: 'dead-lettered',
-        eventId: ctx.event?.id ?? (message.properties.messageId as string | undefined),
-        type: ctx.event?.type ?? (message.properties.type as string | undefined),
-        attempt: ctx.attempt,
-        kind: ctx.kind,
-        error: ctx.error,
-        durationMs: performance.now() - ctx.started,
-      });
-    }
+    if (!sent) return;
+    this.#settle(delivery, {
+      status: 'dead-lettered',
+      eventId: event?.id ?? (message.properties.messageId as string | undefined),
+      type: event?.type ?? (message.properties.type as string | undefined),
+      attempt,
+      kind,
+      error,
+      durationMs: performance.now() - delivery.started,
+    });
   }
 
   /**
@@ -334,8 +325,7 @@ export class Consumer<T extends EventType> {
    * comes back, which idempotent handlers absorb.
    */
   async #republish(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
+    { channel, message }: Delivery,
     routingKey: string,
     headers: Record<string, unknown>,
   ): Promise<boolean> {
@@ -366,22 +356,52 @@ export class Consumer<T extends EventType> {
     }
   }
 
-  /** Acks on the channel the message came from; after a reconnect the broker redelivers instead. */
-  #ack(channel: ConfirmChannel, message: ConsumeMessage): boolean {
-    if (this.#channel !== channel) return false;
-    try {
-      channel.ack(message);
-      return true;
-    } catch (error) {
-      this.#options.logger.warn(
-        { err: errorMessage(error) },
-        'ack failed; message will be redelivered',
-      );
-      return false;
-    }
-  }
-
-  #emit(outcome: Outcome): void {
-    this.#outcomes.emit('outcome', outcome);
+  /**
+   * Acks on the channel the message came from, then reports the outcome; after a reconnect the
+   * broker redelivers instead, and a stopped consumer acks nothing more.
+   */
+  #settle(delivery: Delivery, outcome: Outcome): void {
+    if (this.#channel === delivery.channel) delivery.acks.settle(delivery.message, outcome);
   }
 }
+
+/**
+ * One message in the works, and the context its handler gets. The child logger is made only when
+ * something logs: it costs more than a no-op handler.
+ */
+class Delivery implements HandlerContext {
+  readonly started = performance.now();
+  readonly attempt: number;
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly channel: ConfirmChannel;
+  readonly acks: Acks<Outcome>;
+  readonly message: ConsumeMessage;
+  readonly #logger: Logger;
+  readonly #queue: string;
+  #log: Logger | undefined;
+
+  constructor(
+    channel: ConfirmChannel,
+    acks: Acks<Outcome>,
+    message: ConsumeMessage,
+    options: { readonly logger: Logger; readonly topology: QueueTopology },
+  ) {
+    this.channel = channel;
+    this.acks = acks;
+    this.message = message;
+    this.attempt = attemptOf(message.properties);
+    this.headers = message.properties.headers ?? noHeaders;
+    this.#logger = options.logger;
+    this.#queue = options.topology.queue;
+  }
+
+  get log(): Logger {
+    return (this.#log ??= this.#logger.child({
+      queue: this.#queue,
+      messageId: this.message.properties.messageId as unknown,
+      attempt: this.attempt,
+    }));
+  }
+}
+
+const noHeaders: Readonly<Record<string, unknown>> = Object.freeze({});
