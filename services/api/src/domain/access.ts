@@ -17,12 +17,39 @@ export async function requireMember(
   return { workspace, membership };
 }
 
+/**
+ * `requireMember` plus every member, for writes whose events name members: the caller's membership
+ * is checked in the member list, so the store is read once for both (each read is a round trip
+ * the request waits for).
+ */
+export async function requireMemberWithMembers(
+  workspaceId: string,
+  userId: string,
+  ports: Pick<ApiPorts, 'workspaces' | 'memberships' | 'users'>,
+): Promise<{ workspace: Workspace; members: Map<string, Person & { membership: Membership }> }> {
+  const [workspace, memberships] = await Promise.all([
+    ports.workspaces.byId(workspaceId),
+    ports.memberships.ofWorkspace(workspaceId),
+  ]);
+  if (!workspace) throw new AppError('notFound', `no workspace ${workspaceId}`);
+  if (!memberships.some((m) => m.userId === userId)) {
+    throw new AppError('forbidden', 'you are not a member of this workspace');
+  }
+  return { workspace, members: await withPeople(memberships, ports) };
+}
+
 /** Every member with what events need to reach them, keyed by user id. */
 export async function membersOf(
   workspaceId: string,
   ports: Pick<ApiPorts, 'memberships' | 'users'>,
 ): Promise<Map<string, Person & { membership: Membership }>> {
-  const memberships = await ports.memberships.ofWorkspace(workspaceId);
+  return withPeople(await ports.memberships.ofWorkspace(workspaceId), ports);
+}
+
+async function withPeople(
+  memberships: readonly Membership[],
+  ports: Pick<ApiPorts, 'users'>,
+): Promise<Map<string, Person & { membership: Membership }>> {
   const users = new Map(
     (await ports.users.byIds(memberships.map((m) => m.userId))).map((u) => [u.id, u]),
   );

@@ -1,11 +1,11 @@
 import type { AccessClaims } from '@herald/auth';
 import { createEvent } from '@herald/contracts';
-import { membersOf } from './access.js';
+import { AppError } from '@herald/runtime';
+import { requireMemberWithMembers } from './access.js';
 import type { Comment } from './comment.js';
 import { resolveMentions } from './mentions.js';
 import type { ApiPorts } from './ports.js';
 import { taskRef } from './task.js';
-import { requireTask } from './task-access.js';
 
 /** Posts a comment; `comment.created` carries the resolved mentions so consumers can notify them. */
 export async function postComment(
@@ -14,12 +14,10 @@ export async function postComment(
   caller: AccessClaims,
   ports: ApiPorts,
 ): Promise<Comment> {
-  const { task } = await requireTask(taskId, caller.userId, ports);
-  const mentions = resolveMentions(
-    body,
-    (await membersOf(task.workspaceId, ports)).values(),
-    caller.userId,
-  );
+  const task = await ports.tasks.byId(taskId);
+  if (!task) throw new AppError('notFound', `no task ${taskId}`);
+  const { members } = await requireMemberWithMembers(task.workspaceId, caller.userId, ports);
+  const mentions = resolveMentions(body, members.values(), caller.userId);
   const now = ports.now();
   const comment: Comment = {
     id: ports.newId(),
