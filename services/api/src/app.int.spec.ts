@@ -213,7 +213,10 @@ describe('malformed input gets 4xx with a reason, never 5xx', () => {
       (await post('/workspaces', 'name=x', 'application/x-www-form-urlencoded')).statusCode,
     ).toBe(415);
     const badId = await h.call('GET', '/tasks/not-a-uuid', ada.accessToken);
-    expect(badId).toMatchObject({ status: 400, body: { message: expect.stringMatching(/id/) } });
+    expect(badId).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/id/) as string },
+    });
   });
 });
 

@@ -61,7 +61,7 @@ describe('POST /tasks/:id/comments', () => {
       const refused = await h.call('POST', `/tasks/${task.id}/comments`, ada.accessToken, { body });
       expect(refused).toMatchObject({
         status: 400,
-        body: { message: expect.stringMatching(/body/) },
+        body: { message: expect.stringMatching(/body/) as string },
       });
     }
   });

@@ -185,12 +185,12 @@ describe('PATCH /tasks/:id', () => {
     const unknown = await h.call('PATCH', `/tasks/${task.id}`, ada.accessToken, { status: 'won' });
     expect(unknown).toMatchObject({
       status: 400,
-      body: { message: expect.stringMatching(/status/) },
+      body: { message: expect.stringMatching(/status/) as string },
     });
     const empty = await h.call('PATCH', `/tasks/${task.id}`, ada.accessToken, {});
     expect(empty).toMatchObject({
       status: 400,
-      body: { message: expect.stringMatching(/nothing to change/) },
+      body: { message: expect.stringMatching(/nothing to change/) as string },
     });
   });
 });

@@ -172,7 +172,7 @@ describe('POST /invites/:token/accept', () => {
     const malformed = await h.call('POST', '/invites/short/accept', ada.accessToken);
     expect(malformed).toMatchObject({
       status: 400,
-      body: { message: expect.stringMatching(/malformed invite token/) },
+      body: { message: expect.stringMatching(/malformed invite token/) as string },
     });
   });
 });
