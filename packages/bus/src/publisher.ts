@@ -84,7 +84,10 @@ export class Publisher<T extends EventType> {
       contentType: 'application/json',
       persistent: true,
       mandatory: true,
-      headers: { 'x-herald-version': event.version, ...options.headers },
+      // No header table unless there is something to carry (trace context): amqplib spends more
+      // encoding even an empty table than all the other properties together. The version travels
+      // in the validated envelope. A copy, because the tracing instrumentation writes into it.
+      ...(options.headers ? { headers: { ...options.headers } } : {}),
     };
     // Backpressure: when the socket buffer is full, later publishes wait for it to drain.
     await this.#drained;
