@@ -40,13 +40,22 @@ export interface PublishOptions {
  */
 export class Publisher<T extends EventType> {
   readonly #options: PublisherOptions<T>;
+  /** The exchange of each event type this publisher produces, named once. */
+  readonly #exchanges: ReadonlyMap<EventType, string>;
   #channel: ConfirmChannel | undefined;
-  #drained: Promise<void> = Promise.resolve();
+  /** Set while the socket buffer is full: later publishes wait for it to drain (backpressure). */
+  #drained: Promise<void> | undefined;
   #channelWaiters: (() => void)[] = [];
   #closed = false;
 
   constructor(options: PublisherOptions<T>) {
     this.#options = options;
+    this.#exchanges = new Map(
+      options.produces.map((type) => [
+        type,
+        exchangeName(catalog[type].exchange, options.namespace),
+      ]),
+    );
   }
 
   get ready(): boolean {
@@ -64,18 +73,47 @@ export class Publisher<T extends EventType> {
     data: EventData<K>,
     options: PublishOptions & CreateEventOptions = {},
   ): Promise<Event<K>> {
-    const event = createEvent(type, data, this.#options.source, options);
-    await this.publishEvent(event as AnyEvent, options);
-    return event;
+    return this.#send(createEvent(type, data, this.#options.source, options), options);
   }
 
   /** Publishes an already-built event (the outbox relay's path). */
   async publishEvent(event: AnyEvent, options: PublishOptions = {}): Promise<void> {
-    if (!this.#options.produces.includes(event.type as T)) {
-      throw new Error(`${this.#options.source} does not produce ${event.type}`);
+    await this.#send(event, options);
+  }
+
+  /**
+   * Resolves with `event` once the broker confirmed it. With a channel and room in the socket
+   * buffer (the usual case) the message is written at once, with no await before it.
+   */
+  #send<E extends Event>(event: E, options: PublishOptions): Promise<E> {
+    const exchange = this.#exchanges.get(event.type);
+    if (exchange === undefined) {
+      return Promise.reject(new Error(`${this.#options.source} does not produce ${event.type}`));
     }
-    const channel = await this.#awaitChannel();
-    const exchange = exchangeName(catalog[event.type].exchange, this.#options.namespace);
+    const channel = this.#channel;
+    if (!channel || this.#drained) return this.#sendLater(event, exchange, options);
+    return this.#write(channel, exchange, event, options);
+  }
+
+  async #sendLater<E extends Event>(
+    event: E,
+    exchange: string,
+    options: PublishOptions,
+  ): Promise<E> {
+    let channel = await this.#awaitChannel();
+    while (this.#drained) {
+      await this.#drained;
+      channel = await this.#awaitChannel();
+    }
+    return this.#write(channel, exchange, event, options);
+  }
+
+  #write<E extends Event>(
+    channel: ConfirmChannel,
+    exchange: string,
+    event: E,
+    options: PublishOptions,
+  ): Promise<E> {
     const properties: Options.Publish = {
       messageId: event.id,
       type: event.type,
@@ -89,23 +127,34 @@ export class Publisher<T extends EventType> {
       // in the validated envelope. A copy, because the tracing instrumentation writes into it.
       ...(options.headers ? { headers: { ...options.headers } } : {}),
     };
-    // Backpressure: when the socket buffer is full, later publishes wait for it to drain.
-    await this.#drained;
-    const body = Buffer.from(JSON.stringify(event));
-    const started = performance.now();
-    await new Promise<void>((resolve, reject) => {
+    const { onConfirmed } = this.#options;
+    const started = onConfirmed ? performance.now() : 0;
+    return new Promise((resolve, reject) => {
+      const body = Buffer.from(JSON.stringify(event));
       const written = channel.publish(exchange, event.type, body, properties, (err) => {
-        if (err) reject(new PublishRejected(`${event.type} ${event.id}: ${errorMessage(err)}`));
-        else resolve();
+        if (err) {
+          reject(new PublishRejected(`${event.type} ${event.id}: ${errorMessage(err)}`));
+          return;
+        }
+        onConfirmed?.(exchange, (performance.now() - started) / 1_000);
+        resolve(event);
       });
-      if (!written) {
-        this.#drained = new Promise((done) => {
-          channel.once('drain', done);
-          channel.once('close', done);
-        });
-      }
+      if (!written && !this.#drained) this.#drained = this.#drain(channel);
     });
-    this.#options.onConfirmed?.(exchange, (performance.now() - started) / 1_000);
+  }
+
+  /** Settles once `channel` can take writes again (or is gone), and lifts the backpressure. */
+  #drain(channel: ConfirmChannel): Promise<void> {
+    return new Promise((done) => {
+      const drained = () => {
+        channel.off('drain', drained);
+        channel.off('close', drained);
+        this.#drained = undefined;
+        done();
+      };
+      channel.on('drain', drained);
+      channel.on('close', drained);
+    });
   }
 
   async close(): Promise<void> {
@@ -131,13 +180,8 @@ export class Publisher<T extends EventType> {
       if (!this.#closed && connection === this.#options.connection.current)
         void this.#reopen(connection);
     });
-    await declareExchanges(
-      channel,
-      this.#options.produces.map((type) =>
-        exchangeName(catalog[type].exchange, this.#options.namespace),
-      ),
-    );
-    this.#drained = Promise.resolve();
+    await declareExchanges(channel, this.#exchanges.values());
+    this.#drained = undefined;
     this.#channel = channel;
     for (const wake of this.#channelWaiters.splice(0)) wake();
   }
