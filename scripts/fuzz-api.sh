@@ -44,5 +44,6 @@ echo "[fuzz] schemathesis against $BASE/openapi.json for ${FUZZ_SECONDS:-120} s"
   --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance \
   --max-time "${FUZZ_SECONDS:-120}" --workers 2 --request-timeout 10 \
-  `# schemathesis 4.32's coverage phase crashes inside hypothesis on this document (AST cache)` \
-  --phases examples,fuzzing,stateful "$@"
+  `# schemathesis 4.32's coverage phase crashes inside hypothesis on this document (AST cache);` \
+  `# the examples phase has nothing to run (the document carries no examples) and reports skips` \
+  --phases fuzzing,stateful "$@"
