@@ -11,7 +11,10 @@ interface ProcessedEvent {
   processedAt: Date;
 }
 
-/** A run that started: same key as the record. A claim without a record is a run that may not have finished. */
+/**
+ * A run that started, under the same key as its record. A claim without a record is a run that
+ * may not have finished.
+ */
 interface Claim {
   _id: string;
   claimedAt: Date;
