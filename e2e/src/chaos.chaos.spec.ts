@@ -2,24 +2,21 @@
 // store restart, the mail server refuses and hangs, poison arrives and the scheduler leader dies.
 // Then count: every stored comment has exactly its e-mails, notifications and feed entry.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BrokerConnection, Consumer, listDeadLetters, sleep } from '@herald/bus';
-import { queueTopology, serviceQueue } from '@herald/contracts';
-import { ProcessedEvents, connectMongo } from '@herald/store';
+import { listDeadLetters, sleep } from '@herald/bus';
+import { serviceQueue } from '@herald/contracts';
+import { connectMongo } from '@herald/store';
 import {
   HeraldClient,
   deleteNamespace,
   eventually,
   isReady,
-  mongoUrlForTest,
   restartStore,
   schedulerLeader,
-  servers,
   startBroker,
   startService,
   startSmtpServer,
   startSystem,
   stopBroker,
-  testLogger,
   uniqueNamespace,
   workspaceWithMembers,
   type RunningService,
@@ -35,6 +32,12 @@ import {
 } from './chaos/ledger.js';
 import { commentLoad } from './chaos/load.js';
 import { poisonMessages, publishPoison } from './chaos/poison.js';
+import {
+  heartbeatSchedulerEnv,
+  startHeartbeatProbe,
+  type HeartbeatProbe,
+} from './support/heartbeats.js';
+import { TestProducer } from './support/producer.js';
 import { chaosSummary, type FaultRecord } from './chaos/report.js';
 
 const namespace = uniqueNamespace('chaos');
@@ -45,30 +48,17 @@ const leaseTtlMs = 3_000;
 let smtp: TestSmtpServer;
 let system: RunningSystem;
 let schedulers: RunningService[] = [];
-const slotEffects = new Map<string, number>();
-const probe = new BrokerConnection({
-  url: servers.rabbitmq,
-  name: `${namespace}probe`,
-  logger: testLogger,
-});
+let heartbeats: HeartbeatProbe;
+let producer: TestProducer;
 const startScheduler = (n: number) =>
   startService('scheduler', {
-    RABBITMQ_URL: servers.rabbitmq,
-    HERALD_NAMESPACE: namespace,
-    MONGO_URL: system.mongoUrl('scheduler'),
+    ...heartbeatSchedulerEnv({
+      namespace,
+      mongoUrl: system.mongoUrl('scheduler'),
+      leaseTtlMs,
+      renewMs: 1_000,
+    }),
     HOLDER_ID: `replica-${n}`,
-    LEASE_TTL_MS: String(leaseTtlMs),
-    LEASE_RENEW_MS: '1000',
-    TICK_MS: '100',
-    SCHEDULES: JSON.stringify([
-      {
-        name: 'heartbeat',
-        cron: '* * * * * *',
-        timezone: 'UTC',
-        misfire: 'catch-up',
-        event: 'system.heartbeat',
-      },
-    ]),
   });
 
 beforeAll(async () => {
@@ -86,6 +76,9 @@ beforeAll(async () => {
       RATE_LIMIT_MAX: '1000000',
     },
   });
+  // Bound before the first slot fires, so the probe sees every heartbeat the schedulers emit.
+  heartbeats = await startHeartbeatProbe(namespace);
+  producer = new TestProducer(namespace);
   schedulers = await Promise.all([1, 2].map(startScheduler));
 }, 180_000);
 
@@ -95,7 +88,8 @@ afterAll(async () => {
   await Promise.all(schedulers.map((s) => s.stop('SIGKILL')));
   await system?.stop();
   await smtp?.close();
-  await probe.close();
+  await producer?.close();
+  await heartbeats?.stop();
   await deleteNamespace(namespace);
 });
 
@@ -105,23 +99,6 @@ it(
     timeout: 600_000,
   },
   async () => {
-    // A probe consumer of the scheduler's heartbeats, deduplicating like every Herald consumer does.
-    const probeStore = await connectMongo(mongoUrlForTest(`${namespace}probe`), 'probe');
-    const processed = new ProcessedEvents(probeStore.db);
-    probe.start();
-    const heartbeats = new Consumer({
-      connection: probe,
-      topology: queueTopology({ queue: 'probe', consumes: ['system.heartbeat'], namespace }),
-      name: 'probe',
-      logger: testLogger,
-    });
-    heartbeats.on('system.heartbeat', async (event) => {
-      await processed.once('probe', event.id, async () => {
-        slotEffects.set(event.data.slot, (slotEffects.get(event.data.slot) ?? 0) + 1);
-      });
-    });
-    await heartbeats.start();
-
     const api = new HeraldClient(system.services.api!.url);
     const { owner, members, workspaceId } = await workspaceWithMembers(api, smtp, {
       owner: 'ada',
@@ -163,13 +140,13 @@ it(
     // Poison straight onto the exchange: each of the three comment.created consumers gets all of it.
     const poison = poisonMessages(namespace);
     const poisonedAt = Date.now();
-    await publishPoison(probe.current!, namespace, poison);
+    await publishPoison(producer.connection.current!, namespace, poison);
     const deadLetters = async () =>
       Object.fromEntries(
         await Promise.all(
           consumers.map(async (service) => {
             const dead = await listDeadLetters(
-              probe.current!,
+              producer.connection.current!,
               serviceQueue(service, { namespace }),
             );
             return [service, dead] as const;
@@ -286,10 +263,7 @@ it(
 
     const schedulerCrashes = schedulers.filter((s) => s.process.exitCode !== null);
     for (const s of schedulers) await s.stop('SIGTERM');
-    const lastSlot = [...slotEffects.keys()].sort().at(-1)!;
-    await eventually('last heartbeat handled', () => slotEffects.has(lastSlot));
-    const slots = [...slotEffects.keys()].sort();
-    const expectedSlots = (Date.parse(slots.at(-1)!) - Date.parse(slots[0]!)) / 1_000 + 1;
+    const { slots, span: expectedSlots } = await heartbeats.settle();
 
     const dead = await deadLetters();
     const isPoison = (body: string) => body.includes(namespace);
@@ -315,7 +289,7 @@ it(
         slots: {
           fired: slots.length,
           gaps: expectedSlots - slots.length,
-          doubled: [...slotEffects.values()].filter((n) => n > 1).length,
+          doubled: [...heartbeats.effects.values()].filter((n) => n > 1).length,
         },
       }),
     );
@@ -348,13 +322,10 @@ it(
     }
     // Each scheduled slot reached the consumer once, none skipped, through both failovers.
     expect(slots).toHaveLength(expectedSlots);
-    expect([...slotEffects.values()].every((n) => n === 1)).toBe(true);
+    expect([...heartbeats.effects.values()].every((n) => n === 1)).toBe(true);
     // Nothing exited unless the test killed it.
     expect(system.unexpectedExits()).toEqual([]);
     expect(schedulerCrashes.map((s) => s.output())).toEqual([]);
-    await heartbeats.stop();
-    await Promise.all(
-      [probeStore, apiStore, notifierStore, activityStore].map((s) => s.client.close()),
-    );
+    await Promise.all([apiStore, notifierStore, activityStore].map((s) => s.client.close()));
   },
 );

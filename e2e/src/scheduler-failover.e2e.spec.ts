@@ -1,82 +1,43 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BrokerConnection, Consumer } from '@herald/bus';
-import { queueTopology } from '@herald/contracts';
-import { ProcessedEvents, connectMongo } from '@herald/store';
+import { connectMongo } from '@herald/store';
 import {
   deleteNamespace,
   eventually,
   mongoUrlForTest,
   schedulerLeader,
   schedulerStatus,
-  servers,
   startService,
-  testLogger,
   uniqueNamespace,
   type RunningService,
 } from '@herald/testkit';
+import {
+  heartbeatSchedulerEnv,
+  startHeartbeatProbe,
+  type HeartbeatProbe,
+} from './support/heartbeats.js';
 
 const namespace = uniqueNamespace('sched');
 const leaseTtlMs = 3_000;
 const renewMs = 1_000;
 const timeoutMs = leaseTtlMs * 4;
-const schedulerEnv = {
-  RABBITMQ_URL: servers.rabbitmq,
-  HERALD_NAMESPACE: namespace,
-  MONGO_URL: mongoUrlForTest(`${namespace}scheduler`),
-  LEASE_TTL_MS: String(leaseTtlMs),
-  LEASE_RENEW_MS: String(renewMs),
-  TICK_MS: '100',
-  SCHEDULES: JSON.stringify([
-    {
-      name: 'tick',
-      cron: '* * * * * *',
-      timezone: 'UTC',
-      misfire: 'catch-up',
-      event: 'system.heartbeat',
-    },
-  ]),
-};
-
-const connection = new BrokerConnection({
-  url: servers.rabbitmq,
-  name: `${namespace}probe`,
-  logger: testLogger,
+const schedulerEnv = heartbeatSchedulerEnv({
+  namespace,
+  mongoUrl: mongoUrlForTest(`${namespace}scheduler`),
+  leaseTtlMs,
+  renewMs,
 });
-const deliveries: { slot: string; token: number }[] = [];
-const effects = new Map<string, number>();
+
+let probe: HeartbeatProbe;
 let replicas: RunningService[] = [];
-let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  const { client, db } = await connectMongo(mongoUrlForTest(`${namespace}probe`), 'probe');
-  const processed = new ProcessedEvents(db);
-  connection.start();
-  const consumer = new Consumer({
-    connection,
-    topology: queueTopology({ queue: 'probe', consumes: ['system.heartbeat'], namespace }),
-    name: 'probe',
-    logger: testLogger,
-  });
-  consumer.on('system.heartbeat', async (event) => {
-    deliveries.push({ slot: event.data.slot, token: event.data.fencingToken });
-    await processed.once('probe', event.id, async () => {
-      effects.set(event.data.slot, (effects.get(event.data.slot) ?? 0) + 1);
-    });
-  });
-  await consumer.start();
-  await eventually('probe subscribed', () => consumer.consuming);
-  cleanup = async () => {
-    await consumer.stop();
-    await connection.close();
-    await db.dropDatabase();
-    await client.close();
-  };
+  probe = await startHeartbeatProbe(namespace);
 });
 
 afterAll(async () => {
   for (const r of replicas) await r.stop('SIGKILL');
-  await cleanup();
-  const { client, db } = await connectMongo(schedulerEnv.MONGO_URL, 'cleanup');
+  await probe.stop();
+  const { client, db } = await connectMongo(schedulerEnv.MONGO_URL!, 'cleanup');
   await db.dropDatabase();
   await client.close();
   await deleteNamespace(namespace);
@@ -91,7 +52,7 @@ it(
     const start = () =>
       startService('scheduler', { ...schedulerEnv, HOLDER_ID: `replica-${next++}` });
     replicas = await Promise.all([start(), start(), start()]);
-    await eventually('first slots', () => deliveries.length >= 3, 15_000);
+    await eventually('first slots', () => probe.deliveries.length >= 3, 15_000);
 
     const failovers: number[] = [];
     for (let round = 0; round < 2; round++) {
@@ -120,29 +81,20 @@ it(
     }
 
     for (const r of replicas) await r.stop('SIGTERM');
-    const lastSlot = deliveries
-      .map((d) => d.slot)
-      .sort()
-      .at(-1)!;
-    await eventually('deliveries settle', () => effects.has(lastSlot));
-
+    const { slots, span } = await probe.settle();
     // Every second between the first and the last fired slot was emitted at least once ...
-    const slots = [...effects.keys()].sort();
-    const first = Date.parse(slots[0]!);
-    const last = Date.parse(slots.at(-1)!);
-    const expected = (last - first) / 1_000 + 1;
-    expect(slots).toHaveLength(expected);
+    expect(slots).toHaveLength(span);
     // ... and seen by the consumer exactly once, however often it was delivered.
-    expect([...effects.values()].every((n) => n === 1)).toBe(true);
+    expect([...probe.effects.values()].every((n) => n === 1)).toBe(true);
     // Fencing: the token that fired a slot never goes backwards as slots advance.
     const firstToken = new Map<string, number>();
-    for (const d of deliveries) if (!firstToken.has(d.slot)) firstToken.set(d.slot, d.token);
+    for (const d of probe.deliveries) if (!firstToken.has(d.slot)) firstToken.set(d.slot, d.token);
     const tokens = slots.map((s) => firstToken.get(s)!);
     expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
     // Failover within the lease time (plus one renewal round to notice).
     for (const ms of failovers) expect(ms).toBeLessThanOrEqual(leaseTtlMs + renewMs + 1_000);
     console.info(
-      `scheduler failover: ${expected} slots, ${deliveries.length} deliveries, failovers ${failovers.join(', ')} ms`,
+      `scheduler failover: ${span} slots, ${probe.deliveries.length} deliveries, failovers ${failovers.join(', ')} ms`,
     );
   },
 );

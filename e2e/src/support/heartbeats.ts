@@ -1,0 +1,94 @@
+import { BrokerConnection, Consumer } from '@herald/bus';
+import { queueTopology } from '@herald/contracts';
+import { ProcessedEvents, connectMongo } from '@herald/store';
+import { eventually, mongoUrlForTest, servers, testLogger } from '@herald/testkit';
+
+/** A scheduler replica's env: `system.heartbeat` every second, catch-up, a short lease. */
+export function heartbeatSchedulerEnv(options: {
+  readonly namespace: string;
+  readonly mongoUrl: string;
+  readonly leaseTtlMs: number;
+  readonly renewMs: number;
+}): Record<string, string> {
+  return {
+    RABBITMQ_URL: servers.rabbitmq,
+    HERALD_NAMESPACE: options.namespace,
+    MONGO_URL: options.mongoUrl,
+    LEASE_TTL_MS: String(options.leaseTtlMs),
+    LEASE_RENEW_MS: String(options.renewMs),
+    TICK_MS: '100',
+    SCHEDULES: JSON.stringify([
+      {
+        name: 'heartbeat',
+        cron: '* * * * * *',
+        timezone: 'UTC',
+        misfire: 'catch-up',
+        event: 'system.heartbeat',
+      },
+    ]),
+  };
+}
+
+/** What a heartbeat consumer saw: every delivery, and each slot's effect count after dedupe. */
+export interface HeartbeatProbe {
+  readonly deliveries: readonly { readonly slot: string; readonly token: number }[];
+  readonly effects: ReadonlyMap<string, number>;
+  /**
+   * Waits until the newest delivered slot has had its effect; returns the slots seen, in order,
+   * and how many seconds their range spans (equal when none was skipped).
+   */
+  settle(): Promise<{ slots: string[]; span: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A consumer of the scheduler's heartbeats that deduplicates by event id like every Herald
+ * consumer (ProcessedEvents in a database of its own), so a test can count each slot's effects.
+ */
+export async function startHeartbeatProbe(namespace: string): Promise<HeartbeatProbe> {
+  const deliveries: { slot: string; token: number }[] = [];
+  const effects = new Map<string, number>();
+  const { client, db } = await connectMongo(mongoUrlForTest(`${namespace}probe`), 'probe');
+  const processed = new ProcessedEvents(db);
+  const connection = new BrokerConnection({
+    url: servers.rabbitmq,
+    name: `${namespace}probe`,
+    logger: testLogger,
+  });
+  connection.start();
+  const consumer = new Consumer({
+    connection,
+    topology: queueTopology({ queue: 'probe', consumes: ['system.heartbeat'], namespace }),
+    name: 'probe',
+    logger: testLogger,
+  });
+  consumer.on('system.heartbeat', async (event) => {
+    deliveries.push({ slot: event.data.slot, token: event.data.fencingToken });
+    await processed.once('probe', event.id, async () => {
+      effects.set(event.data.slot, (effects.get(event.data.slot) ?? 0) + 1);
+    });
+  });
+  await consumer.start();
+  await eventually('probe subscribed', () => consumer.consuming);
+  return {
+    deliveries,
+    effects,
+    async settle() {
+      const last = deliveries
+        .map((d) => d.slot)
+        .sort()
+        .at(-1);
+      if (last === undefined) throw new Error('no heartbeat was delivered');
+      await eventually('the last heartbeat handled', () => effects.has(last), 60_000);
+      const slots = [...effects.keys()].sort();
+      const span = (Date.parse(slots.at(-1)!) - Date.parse(slots[0]!)) / 1_000 + 1;
+      return { slots, span };
+    },
+    async stop() {
+      await consumer.stop();
+      await connection.close();
+      await db.dropDatabase();
+      await client.close();
+    },
+  };
+}
