@@ -1,5 +1,6 @@
 // Prints one plain summary of every vitest run `npm test` made (from their JSON reports), so the
 // end of a CI log says how many tests ran and passed without scrolling back through each run.
+// The last two lines use vitest's own summary format, which is what log readers look for.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
@@ -39,5 +40,15 @@ for (const file of files) {
       `${report.numFailedTests} failed, ${report.numPendingTests} skipped`,
   );
 }
-console.log(` Test Files  ${filesPassed} passed (${testFiles})`);
-console.log(`      Tests  ${passed} passed, ${failed} failed, ${skipped} skipped (${tests})`);
+const filesFailed = testFiles - filesPassed;
+console.log(`${'Test Files'.padStart(11)}  ${counts(filesFailed, filesPassed, 0, testFiles)}`);
+console.log(`${'Tests'.padStart(11)}  ${counts(failed, passed, skipped, tests)}`);
+
+function counts(nFailed: number, nPassed: number, nSkipped: number, total: number): string {
+  const parts = [
+    nFailed > 0 ? `${nFailed} failed` : null,
+    `${nPassed} passed`,
+    nSkipped > 0 ? `${nSkipped} skipped` : null,
+  ];
+  return `${parts.filter((p) => p !== null).join(' | ')} (${total})`;
+}

@@ -23,6 +23,10 @@ bash scripts/check-deploy.sh
 echo "[herald] AsyncAPI document is current and valid" >&2
 npm run --silent asyncapi -- --check
 
+# Before the vitest runs, so the log ends with their counts rather than schemathesis's own banner.
+echo "[herald] API fuzzing from its OpenAPI document (no 5xx, responses as documented)" >&2
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}" bash scripts/fuzz-api.sh
+
 # Each run also writes a JSON report; the summary at the very end adds them up.
 REPORTS="$(mktemp -d)"
 trap 'rm -rf "$REPORTS"' EXIT
@@ -37,8 +41,5 @@ echo "[herald] outage tests (run alone: they stop the broker)" >&2
 vitest_run disruptive --project disruptive "$@"
 echo "[herald] fault and load suite (restarts the broker and the store)" >&2
 vitest_run chaos --project chaos "$@"
-
-echo "[herald] API fuzzing from its OpenAPI document (no 5xx, responses as documented)" >&2
-FUZZ_SECONDS="${FUZZ_SECONDS:-60}" bash scripts/fuzz-api.sh
 
 node --import tsx scripts/test-summary.ts "$REPORTS/main.json" "$REPORTS/disruptive.json" "$REPORTS/chaos.json"
