@@ -1,8 +1,7 @@
 // One Herald publish+consume pipeline in a process of its own. With an OTLP endpoint it first starts
 // the OpenTelemetry NodeSDK, exactly as a service's instrumentation.ts does, and only then loads
-// amqplib, pino and the bus (dynamic imports), so the instrumentations patch them on first load.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// pino and the bus (dynamic imports), so the instrumentations patch them on first load.
+import { trace } from '@opentelemetry/api';
 import { exitWithParent, readJob, runWorker, tell } from './protocol.js';
 
 const job = readJob('pipeline');
@@ -41,18 +40,16 @@ async function main(): Promise<void> {
     msgs: result.msgs,
     seconds: result.seconds,
     cpuMs: result.cpuMs ?? 0,
-    amqplibInstrumented: amqplibInstrumented(),
+    spansRecorded: spansRecorded(),
   });
 }
 
-/** The OpenTelemetry instrumentation wraps Channel.prototype.publish (shimmer marks `__wrapped`). */
-function amqplibInstrumented(): boolean {
-  const require = createRequire(import.meta.url);
-  // amqplib's exports map hides lib/: load the same file by path (the module cache has it already).
-  const model = require(join(dirname(require.resolve('amqplib')), 'lib/channel_model.js')) as {
-    Channel: { prototype: { publish: { __wrapped?: boolean } } };
-  };
-  return model.Channel.prototype.publish.__wrapped === true;
+/** Whether the spans the bus starts here are recorded (an SDK is registered and sampling). */
+function spansRecorded(): boolean {
+  const probe = trace.getTracer('herald-bench').startSpan('tracing probe');
+  const recorded = probe.isRecording();
+  probe.end();
+  return recorded;
 }
 
 await runWorker(main);

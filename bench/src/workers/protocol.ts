@@ -40,8 +40,8 @@ export type WorkerMessage =
       readonly msgs: number;
       readonly seconds: number;
       readonly cpuMs: number;
-      /** Whether amqplib's channel was wrapped by the OpenTelemetry instrumentation. */
-      readonly amqplibInstrumented?: boolean;
+      /** Whether a started span was recorded, i.e. an SDK was live and sampling in this process. */
+      readonly spansRecorded?: boolean;
     }
   | { readonly type: 'error'; readonly message: string };
 

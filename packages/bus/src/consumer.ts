@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { context, type Context, type Span } from '@opentelemetry/api';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import {
   ContractViolation,
@@ -23,6 +24,7 @@ import {
 } from './headers.js';
 import type { Logger } from './logger.js';
 import { declareQueueTopology } from './topology.js';
+import { recordOutcome, startProcessSpan } from './tracing.js';
 
 export interface HandlerContext {
   /** 1 on first delivery; grows each time the message comes back from a wait queue. */
@@ -230,7 +232,7 @@ export class Consumer<T extends EventType> {
         return;
       }
       try {
-        await handler(event, delivery);
+        await context.with(delivery.traceContext, () => handler(event, delivery));
       } catch (error) {
         await this.#failed(delivery, event, error);
         return;
@@ -243,6 +245,7 @@ export class Consumer<T extends EventType> {
         durationMs: performance.now() - delivery.started,
       });
     } finally {
+      delivery.span.end();
       if (--this.#inFlight === 0) this.#idle?.();
     }
   }
@@ -361,6 +364,11 @@ export class Consumer<T extends EventType> {
    * broker redelivers instead, and a stopped consumer acks nothing more.
    */
   #settle(delivery: Delivery, outcome: Outcome): void {
+    recordOutcome(
+      delivery.span,
+      outcome.status,
+      outcome.status === 'acked' ? undefined : outcome.error,
+    );
     if (this.#channel === delivery.channel) delivery.acks.settle(delivery.message, outcome);
   }
 }
@@ -376,6 +384,9 @@ class Delivery implements HandlerContext {
   readonly channel: ConfirmChannel;
   readonly acks: Acks<Outcome>;
   readonly message: ConsumeMessage;
+  /** The CONSUMER span; the handler runs in `traceContext`, so its own spans nest under it. */
+  readonly span: Span;
+  readonly traceContext: Context;
   readonly #logger: Logger;
   readonly #queue: string;
   #log: Logger | undefined;
@@ -393,6 +404,14 @@ class Delivery implements HandlerContext {
     this.headers = message.properties.headers ?? noHeaders;
     this.#logger = options.logger;
     this.#queue = options.topology.queue;
+    const traced = startProcessSpan(
+      this.#queue,
+      this.headers,
+      message.properties.messageId,
+      message.fields.routingKey,
+    );
+    this.span = traced.span;
+    this.traceContext = traced.context;
   }
 
   get log(): Logger {

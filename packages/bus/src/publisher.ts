@@ -13,6 +13,7 @@ import type { BrokerConnection } from './connection.js';
 import { BrokerUnavailable, PublishRejected, errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
 import { declareExchanges } from './topology.js';
+import { endSpan, startPublishSpan } from './tracing.js';
 
 export interface PublisherOptions<T extends EventType> {
   readonly connection: BrokerConnection;
@@ -114,6 +115,7 @@ export class Publisher<T extends EventType> {
     event: E,
     options: PublishOptions,
   ): Promise<E> {
+    const { span, headers } = startPublishSpan(exchange, event.type, event.id, options.headers);
     const properties: Options.Publish = {
       messageId: event.id,
       type: event.type,
@@ -124,21 +126,31 @@ export class Publisher<T extends EventType> {
       mandatory: true,
       // No header table unless there is something to carry (trace context): amqplib spends more
       // encoding even an empty table than all the other properties together. The version travels
-      // in the validated envelope. A copy, because the tracing instrumentation writes into it.
-      ...(options.headers ? { headers: { ...options.headers } } : {}),
+      // in the validated envelope.
+      ...(headers ? { headers } : {}),
     };
     const { onConfirmed } = this.#options;
     const started = onConfirmed ? performance.now() : 0;
     return new Promise((resolve, reject) => {
       const body = Buffer.from(JSON.stringify(event));
-      const written = channel.publish(exchange, event.type, body, properties, (err) => {
-        if (err) {
-          reject(new PublishRejected(`${event.type} ${event.id}: ${errorMessage(err)}`));
-          return;
-        }
-        onConfirmed?.(exchange, (performance.now() - started) / 1_000);
-        resolve(event);
-      });
+      let written: boolean;
+      try {
+        written = channel.publish(exchange, event.type, body, properties, (err) => {
+          if (err) {
+            const failure = new PublishRejected(`${event.type} ${event.id}: ${errorMessage(err)}`);
+            endSpan(span, failure.message);
+            reject(failure);
+            return;
+          }
+          endSpan(span);
+          onConfirmed?.(exchange, (performance.now() - started) / 1_000);
+          resolve(event);
+        });
+      } catch (error) {
+        // A channel closing under us throws here; the caller gets the same error as before.
+        endSpan(span, errorMessage(error));
+        throw error;
+      }
       if (!written && !this.#drained) this.#drained = this.#drain(channel);
     });
   }

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
@@ -40,9 +39,9 @@ export function startTracing(options: TracingOptions): boolean {
         ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? ''),
       }),
       new FastifyOtelInstrumentation({ registerOnInitialization: true }),
-      new AmqplibInstrumentation(),
       new MongoDBInstrumentation(),
       new PinoInstrumentation(),
+      // RabbitMQ publish and process spans are made by @herald/bus itself (its tracing.ts).
     ],
   });
   sdk.start();
