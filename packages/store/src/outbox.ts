@@ -1,8 +1,8 @@
 import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import type { AnyEvent } from '@herald/contracts';
-import { errorMessage, sleep, type Logger, type PublishOptions } from '@herald/bus';
-import { isDuplicateKey } from './mongo.js';
+import { errorMessage, type Logger, type PublishOptions } from '@herald/bus';
+import { RelayedEvents } from './relayed-events.js';
 
 /** An event waiting in its aggregate's document, with the trace context of the write that made it. */
 export type PendingEvent = AnyEvent & { readonly headers?: Record<string, string> };
@@ -45,6 +45,30 @@ export function pushToOutbox<T extends WithOutbox>(
   } as unknown as UpdateFilter<T>;
 }
 
+/** A committed write's events, as its document now holds them: the relay publishes them at once. */
+export interface OutboxWrite {
+  /** Where the events are stored (for the logs; the poll finds them there if this kick is lost). */
+  readonly collection: string;
+  readonly id: string;
+  /** The events this write added, with its trace context (the document also keeps older ones). */
+  readonly events: readonly PendingEvent[];
+}
+
+/** Called by a store adapter once a write that added events has committed. */
+export type EventsWritten = (write: OutboxWrite) => void;
+
+/**
+ * What to tell the relay once adding `events` to document `id` of `collection` has committed.
+ * Called in the write's own context, so the trace context is the one stored with the events.
+ */
+export function outboxWrite(
+  collection: string,
+  id: string,
+  events: readonly PendingEvent[],
+): OutboxWrite {
+  return { collection, id, events: events.map(withTraceContext) };
+}
+
 export interface EventSink {
   publishEvent(event: AnyEvent, options?: PublishOptions): Promise<void>;
 }
@@ -55,17 +79,16 @@ export interface OutboxRelayOptions {
   readonly collections: readonly string[];
   readonly sink: EventSink;
   readonly logger: Logger;
-  /** How often the relay looks for events when nobody kicked it (crash recovery, broker outage). */
+  /**
+   * How often the relay scans the collections for events no kick brought (a kick lost in a crash,
+   * a publish that failed while the broker was down, another replica's relay that died). Kicks
+   * come with each write, so this is the safety net, not the normal path; on FerretDB each scan
+   * reads every document of every outbox collection.
+   */
   readonly pollMs?: number;
   readonly batchSize?: number;
   /** Rescan this far behind the cursor: a write stamped earlier may become visible later. */
   readonly visibilityLagMs?: number;
-}
-
-interface RelayedDoc {
-  /** The event id: the marker that it reached the broker. Insert-only, so it never races. */
-  _id: string;
-  at: Date;
 }
 
 /** A position in a collection's (outboxAt, _id) order. */
@@ -79,28 +102,45 @@ interface WatermarkDoc {
   watermark: Date;
 }
 
+type OutboxDoc = WithOutbox & { _id: string };
+
+/** Kicks waiting beyond this are dropped: the poll finds their events (a broker outage piles them up). */
+const maxQueuedWrites = 10_000;
+
 /**
  * Moves events from documents to the broker: publish with confirm, then record the event id in
  * `outbox_relayed`. It never writes to the documents themselves: FerretDB rewrites a whole document
  * on update, so a relay write racing the API's next update to the same document could undo it.
  * A crash between publish and record publishes the event again, which consumers dedupe by id.
  * While the broker is down the events wait in their documents and go out once it is back.
+ *
+ * Two paths lead to the same publish-then-record step. A kick comes from the adapter once its
+ * write has committed and carries the events as stored, so the relay publishes them with no read
+ * at all: nothing in its cost grows with a collection (FerretDB scans a collection for any filter
+ * but a plain `_id` equality). The poll, every `pollMs` whatever the kicks, scans each collection
+ * forward from a stored watermark plus a look-back window: it is what never loses an event whose
+ * kick was lost (a crash right after the write) or whose publish failed (the broker was down).
  */
 export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
   readonly #stop = new AbortController();
-  readonly #collections: Collection<WithOutbox & { _id: string }>[];
-  readonly #relayed: Collection<RelayedDoc>;
+  readonly #collections = new Map<string, Collection<OutboxDoc>>();
+  readonly #relayed: RelayedEvents;
   readonly #watermarks: Collection<WatermarkDoc>;
   readonly #cursors = new Map<string, Cursor>();
+  #writes: OutboxWrite[] = [];
+  /** A kick without a document asks for a forward scan (the old, unaddressed kick). */
+  #scanAsked = false;
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #published = 0;
 
   constructor(options: OutboxRelayOptions) {
     this.#options = options;
-    this.#collections = options.collections.map((name) => options.db.collection(name));
-    this.#relayed = options.db.collection<RelayedDoc>('outbox_relayed');
+    for (const name of options.collections) {
+      this.#collections.set(name, options.db.collection<OutboxDoc>(name));
+    }
+    this.#relayed = new RelayedEvents(options.db);
     this.#watermarks = options.db.collection<WatermarkDoc>('outbox_watermarks');
   }
 
@@ -110,15 +150,23 @@ export class OutboxRelay {
   }
 
   async ensureIndexes(): Promise<void> {
-    for (const collection of this.#collections) await collection.createIndex({ outboxAt: 1 });
+    for (const collection of this.#collections.values()) {
+      await collection.createIndex({ outboxAt: 1 });
+    }
   }
 
   start(): void {
     this.#loop ??= this.#run();
   }
 
-  /** Call after a write that added events: relays now instead of at the next poll. */
-  kick(): void {
+  /**
+   * Call after a write that added events: relays them now instead of at the next poll. With the
+   * write, its events are published as they are; without, the collections are scanned forward.
+   */
+  kick(write?: OutboxWrite): void {
+    if (!write) this.#scanAsked = true;
+    else if (write.events.length === 0) return;
+    else if (this.#writes.length < maxQueuedWrites) this.#writes.push(write);
     this.#wake?.();
   }
 
@@ -132,9 +180,9 @@ export class OutboxRelay {
   async backlog(): Promise<{ count: number; oldestAgeMs: number }> {
     let count = 0;
     let oldest = Infinity;
-    for (const collection of this.#collections) {
+    for (const collection of this.#collections.values()) {
       const events = (await this.#window(collection)).flatMap((d) => d.outbox ?? []);
-      const done = await this.#alreadyRelayed(events);
+      const done = await this.#relayed.among(events.map((e) => e.id));
       for (const event of events.filter((e) => !done.has(e.id))) {
         count++;
         oldest = Math.min(oldest, Date.parse(event.time));
@@ -144,31 +192,68 @@ export class OutboxRelay {
   }
 
   async #run(): Promise<void> {
-    const pollMs = this.#options.pollMs ?? 1_000;
-    let kicked = false;
+    const pollMs = this.#options.pollMs ?? 5_000;
+    // The first pass polls: it relays what a crashed predecessor left behind.
+    let pollAt = 0;
+    let scanMore = false;
     while (!this.#stop.signal.aborted) {
-      let more = false;
+      const writes = this.#writes;
+      this.#writes = [];
+      const polling = Date.now() >= pollAt;
+      const scanning = polling || scanMore || this.#scanAsked;
+      this.#scanAsked = false;
+      scanMore = false;
       try {
-        more = await this.#relayForward();
-        // The look-back rescan runs on the timer only: a kick per write must stay cheap.
-        if (!more && !kicked) await this.#relayLookBack();
+        // Kicked documents first: they hold the events of writes that just answered a client.
+        await this.#relayWrites(writes);
       } catch (error) {
-        this.#options.logger.warn({ err: errorMessage(error) }, 'outbox relay paused; will retry');
+        // Not retried from here: the documents hold the events and the poll finds them.
+        this.#options.logger.warn({ err: errorMessage(error) }, 'outbox kick not relayed');
       }
-      if (more) continue;
-      kicked = await new Promise<boolean>((resolve) => {
-        this.#wake = () => resolve(true);
-        void sleep(pollMs, this.#stop.signal).then(() => resolve(false));
+      if (scanning) {
+        try {
+          scanMore = await this.#relayForward();
+          // The look-back rescan runs on the timer only: it reads every recent document again.
+          if (polling && !scanMore) await this.#relayLookBack();
+        } catch (error) {
+          this.#options.logger.warn(
+            { err: errorMessage(error) },
+            'outbox relay paused; will retry',
+          );
+        }
+        // The poll's clock runs whatever the kicks, so under steady load it still comes round.
+        if (polling && !scanMore) pollAt = Date.now() + pollMs;
+      }
+      if (scanMore || this.#writes.length > 0 || this.#scanAsked) continue;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.max(0, pollAt - Date.now()));
+        this.#wake = wake;
       });
       this.#wake = undefined;
     }
+  }
+
+  /**
+   * Publishes the events of committed writes. Only this process's memory of what it relayed is
+   * consulted, not the store: these events were written a moment ago, so only another replica's
+   * poll can have relayed them first, and then a consumer dedupes the second copy by id.
+   */
+  async #relayWrites(writes: readonly OutboxWrite[]): Promise<void> {
+    await this.#relayEvents(
+      writes.flatMap((w) => w.events),
+      (ids) => this.#relayed.remembered(ids),
+    );
   }
 
   /** Documents after the cursor, oldest first; true when a batch was full and more may wait. */
   async #relayForward(): Promise<boolean> {
     const batchSize = this.#options.batchSize ?? 100;
     let more = false;
-    for (const collection of this.#collections) {
+    for (const collection of this.#collections.values()) {
       const cursor = await this.#cursor(collection.collectionName);
       const after =
         cursor.id === undefined
@@ -184,7 +269,7 @@ export class OutboxRelay {
         .sort({ outboxAt: 1, _id: 1 })
         .limit(batchSize)
         .toArray();
-      await this.#relayDocs(docs);
+      await this.#relayEvents(docs.flatMap((d) => d.outbox ?? []));
       const last = docs.at(-1);
       if (last?.outboxAt)
         await this.#advance(collection.collectionName, { at: last.outboxAt, id: last._id });
@@ -199,7 +284,7 @@ export class OutboxRelay {
    */
   async #relayLookBack(): Promise<void> {
     const lagMs = this.#options.visibilityLagMs ?? 3_000;
-    for (const collection of this.#collections) {
+    for (const collection of this.#collections.values()) {
       const cursor = await this.#cursor(collection.collectionName);
       const docs = await collection
         .find(
@@ -207,45 +292,47 @@ export class OutboxRelay {
           { projection: { outbox: 1 } },
         )
         .toArray();
-      await this.#relayDocs(docs);
+      await this.#relayEvents(docs.flatMap((d) => d.outbox ?? []));
     }
   }
 
-  async #relayDocs(docs: readonly WithOutbox[]): Promise<void> {
-    const done = await this.#alreadyRelayed(docs.flatMap((d) => d.outbox ?? []));
-    for (const event of docs.flatMap((d) => d.outbox ?? [])) {
-      if (done.has(event.id)) continue;
-      const { headers, ...envelope } = event;
-      const origin = propagation.extract(ROOT_CONTEXT, headers ?? {});
-      await context.with(origin, () =>
-        this.#options.sink.publishEvent(envelope, headers ? { headers } : {}),
-      );
-      await this.#markRelayed(event.id);
-      this.#published++;
-    }
+  /**
+   * Publishes the events not relayed yet and records each one the broker confirmed. They are
+   * written to the channel in order and confirmed together, so a kick's batch costs about one
+   * confirm round trip and one insert, not one of each per event.
+   */
+  async #relayEvents(
+    events: readonly PendingEvent[],
+    relayed: (ids: readonly string[]) => Set<string> | Promise<Set<string>> = (ids) =>
+      this.#relayed.among(ids),
+  ): Promise<void> {
+    const done = await relayed(events.map((e) => e.id));
+    const pending = events.filter((e) => !done.has(e.id));
+    const results = await Promise.allSettled(
+      pending.map(async (event) => {
+        await this.#publish(event);
+        await this.#relayed.mark(event.id);
+        this.#published++;
+      }),
+    );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Publishes one event in the trace of the write that made it. */
+  #publish(event: PendingEvent): Promise<void> {
+    const { headers, ...envelope } = event;
+    const origin = propagation.extract(ROOT_CONTEXT, headers ?? {});
+    return context.with(origin, () =>
+      this.#options.sink.publishEvent(envelope, headers ? { headers } : {}),
+    );
   }
 
   /** Documents stamped in the look-back window or later, for the backlog figure. */
-  async #window(collection: Collection<WithOutbox & { _id: string }>) {
+  async #window(collection: Collection<OutboxDoc>) {
     const cursor = await this.#cursor(collection.collectionName);
     const from = new Date(cursor.at.getTime() - (this.#options.visibilityLagMs ?? 3_000));
     return collection.find({ outboxAt: { $gte: from } }, { projection: { outbox: 1 } }).toArray();
-  }
-
-  async #alreadyRelayed(events: readonly PendingEvent[]): Promise<Set<string>> {
-    if (events.length === 0) return new Set();
-    const found = await this.#relayed
-      .find({ _id: { $in: events.map((e) => e.id) } }, { projection: { _id: 1 } })
-      .toArray();
-    return new Set(found.map((d) => d._id));
-  }
-
-  async #markRelayed(id: string): Promise<void> {
-    try {
-      await this.#relayed.insertOne({ _id: id, at: new Date() });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error; // another replica's relay got there first
-    }
   }
 
   /** Where the forward scan resumes: the last relayed document (in memory), else the stored watermark. */

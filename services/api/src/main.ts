@@ -10,6 +10,7 @@ import {
   ProcessedEvents,
   connectMongo,
   mongoReachable,
+  type EventsWritten,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { scryptHasher } from './adapters/password-hasher.js';
@@ -25,7 +26,9 @@ const logger = createLogger('api', config.LOG_LEVEL);
 const metrics = createMetrics('api');
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-api');
-const stores = mongoStores(db);
+// Every adapter write that adds events names its document to the relay, which reads it by `_id`.
+const eventsWritten: EventsWritten = (write) => relay.kick(write);
+const stores = mongoStores(db, eventsWritten);
 await stores.ensureIndexes();
 
 const connection = new BrokerConnection({ url: config.RABBITMQ_URL, name: 'api', logger });
@@ -57,9 +60,8 @@ registerHandlers(
   services.api.consumes,
   {
     ...stores,
-    reminders: new RemindersCollection(db),
+    reminders: new RemindersCollection(db, eventsWritten),
     heartbeats,
-    eventsWritten: () => relay.kick(),
     now,
     log: (message, fields) => logger.info(fields, message),
   },
@@ -84,7 +86,6 @@ const app = await buildApp({
     passwords: scryptHasher,
     accessTokens: await createTokenSigner(config.JWT_PRIVATE_KEY),
     publicUrl: config.PUBLIC_URL,
-    eventsWritten: () => relay.kick(),
     now,
     newId: randomUUID,
     newSecret,

@@ -1,7 +1,9 @@
 import type { Collection, Db } from 'mongodb';
 import {
+  type EventsWritten,
   isDuplicateKey,
   outboxFields,
+  outboxWrite,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -16,8 +18,11 @@ export class AssignmentsCollection implements AssignmentStore {
   static readonly collectionName = 'assignments';
   readonly #collection: Collection<AssignmentDoc>;
 
-  constructor(db: Db) {
+  readonly #written: EventsWritten;
+
+  constructor(db: Db, written: EventsWritten) {
     this.#collection = db.collection<AssignmentDoc>(AssignmentsCollection.collectionName);
+    this.#written = written;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -25,12 +30,10 @@ export class AssignmentsCollection implements AssignmentStore {
   }
 
   async add(assignment: Assignment, events: readonly PendingEvent[]): Promise<boolean> {
+    const id = `${assignment.taskId}:${assignment.userId}`;
     try {
-      await this.#collection.insertOne({
-        _id: `${assignment.taskId}:${assignment.userId}`,
-        ...assignment,
-        ...outboxFields(events),
-      });
+      await this.#collection.insertOne({ _id: id, ...assignment, ...outboxFields(events) });
+      this.#written(outboxWrite(AssignmentsCollection.collectionName, id, events));
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, MongoClient } from 'mongodb';
-import { connectMongo } from '@herald/store';
+import { connectMongo, type OutboxWrite } from '@herald/store';
+import { createEvent } from '@herald/contracts';
 import { mongoUrlForTest, uniqueNamespace } from '@herald/testkit';
 import type { Task } from '../domain/task.js';
 import { mongoStores, type MongoStores } from './stores.js';
@@ -10,12 +11,14 @@ import { mongoStores, type MongoStores } from './stores.js';
 let client: MongoClient;
 let db: Db;
 let stores: MongoStores;
+/** What the adapters told the outbox relay. */
+const written: OutboxWrite[] = [];
 beforeAll(async () => {
   ({ client, db } = await connectMongo(
     mongoUrlForTest(uniqueNamespace('apiadapters')),
     'api-test',
   ));
-  stores = mongoStores(db);
+  stores = mongoStores(db, (write) => written.push(write));
   await stores.ensureIndexes();
 });
 afterAll(async () => {
@@ -28,11 +31,24 @@ const now = new Date('2025-03-03T09:00:00Z');
 describe('unique-key writes', () => {
   it('adds a membership once, however many requests race for it', async () => {
     const membership = { workspaceId: 'w1', userId: 'u1', role: 'member' as const, joinedAt: now };
+    const event = createEvent(
+      'workspace.member-joined',
+      {
+        workspaceId: 'w1',
+        workspaceName: 'W',
+        member: { userId: 'u1', email: 'u1@example.test', name: 'U' },
+      },
+      'api',
+    );
     const added = await Promise.all(
-      Array.from({ length: 10 }, () => stores.memberships.add(membership, [])),
+      Array.from({ length: 10 }, () => stores.memberships.add(membership, [event])),
     );
     expect(added.filter(Boolean)).toHaveLength(1);
     expect(await stores.memberships.get('w1', 'u1')).toEqual(membership);
+    // Only the write that won tells the relay, with the event it stored.
+    expect(written.filter((w) => w.collection === 'memberships')).toMatchObject([
+      { collection: 'memberships', id: 'w1:u1', events: [{ id: event.id }] },
+    ]);
   });
 
   it('records an assignment once, however many requests race for it', async () => {

@@ -1,5 +1,11 @@
 import type { Collection, Db } from 'mongodb';
-import { outboxFields, type PendingEvent, type WithOutbox } from '@herald/store';
+import {
+  type EventsWritten,
+  outboxFields,
+  outboxWrite,
+  type PendingEvent,
+  type WithOutbox,
+} from '@herald/store';
 import type { Comment } from '../domain/comment.js';
 import type { CommentStore } from '../domain/ports.js';
 
@@ -12,8 +18,11 @@ export class CommentsCollection implements CommentStore {
   static readonly collectionName = 'comments';
   readonly #collection: Collection<CommentDoc>;
 
-  constructor(db: Db) {
+  readonly #written: EventsWritten;
+
+  constructor(db: Db, written: EventsWritten) {
     this.#collection = db.collection<CommentDoc>(CommentsCollection.collectionName);
+    this.#written = written;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -28,5 +37,6 @@ export class CommentsCollection implements CommentStore {
       mentionIds: [...mentionIds],
       ...outboxFields(events),
     });
+    this.#written(outboxWrite(CommentsCollection.collectionName, id, events));
   }
 }

@@ -1,5 +1,12 @@
 import type { Collection, Db } from 'mongodb';
-import { outboxFields, type PendingEvent, type WithOutbox, withoutOutbox } from '@herald/store';
+import {
+  type EventsWritten,
+  outboxFields,
+  outboxWrite,
+  type PendingEvent,
+  type WithOutbox,
+  withoutOutbox,
+} from '@herald/store';
 import type { Invite } from '../domain/invite.js';
 import type { InviteStore } from '../domain/ports.js';
 
@@ -9,8 +16,11 @@ export class InvitesCollection implements InviteStore {
   static readonly collectionName = 'invites';
   readonly #collection: Collection<InviteDoc>;
 
-  constructor(db: Db) {
+  readonly #written: EventsWritten;
+
+  constructor(db: Db, written: EventsWritten) {
     this.#collection = db.collection<InviteDoc>(InvitesCollection.collectionName);
+    this.#written = written;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -21,6 +31,7 @@ export class InvitesCollection implements InviteStore {
   async create(invite: Invite, events: readonly PendingEvent[]): Promise<void> {
     const { id, ...rest } = invite;
     await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
+    this.#written(outboxWrite(InvitesCollection.collectionName, id, events));
   }
 
   async byTokenHash(tokenHash: string): Promise<Invite | undefined> {

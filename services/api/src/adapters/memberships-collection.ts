@@ -1,7 +1,9 @@
 import type { Collection, Db } from 'mongodb';
 import {
+  type EventsWritten,
   isDuplicateKey,
   outboxFields,
+  outboxWrite,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -16,8 +18,11 @@ export class MembershipsCollection implements MembershipStore {
   static readonly collectionName = 'memberships';
   readonly #collection: Collection<MembershipDoc>;
 
-  constructor(db: Db) {
+  readonly #written: EventsWritten;
+
+  constructor(db: Db, written: EventsWritten) {
     this.#collection = db.collection<MembershipDoc>(MembershipsCollection.collectionName);
+    this.#written = written;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -28,13 +33,15 @@ export class MembershipsCollection implements MembershipStore {
 
   async add(membership: Membership, events: readonly PendingEvent[]): Promise<boolean> {
     const { inviteId, ...rest } = membership;
+    const id = idOf(membership.workspaceId, membership.userId);
     try {
       await this.#collection.insertOne({
-        _id: idOf(membership.workspaceId, membership.userId),
+        _id: id,
         ...rest,
         ...(inviteId ? { inviteId } : {}),
         ...outboxFields(events),
       });
+      this.#written(outboxWrite(MembershipsCollection.collectionName, id, events));
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { EventsWritten } from '@herald/store';
 import type { ApiPorts } from '../domain/ports.js';
 import { AssignmentsCollection } from './assignments-collection.js';
 import { CommentsCollection } from './comments-collection.js';
@@ -34,16 +35,19 @@ export type MongoStores = Pick<
   | 'comments'
 > & { ensureIndexes(): Promise<void> };
 
-/** The API's MongoDB adapters over one database. */
-export function mongoStores(db: Db): MongoStores {
-  const users = new UsersCollection(db);
+/**
+ * The API's MongoDB adapters over one database. Each adapter that writes events tells `written`
+ * which document holds them once the write has committed (the relay then reads just that one).
+ */
+export function mongoStores(db: Db, written: EventsWritten): MongoStores {
+  const users = new UsersCollection(db, written);
   const refreshTokens = new RefreshTokensCollection(db);
-  const workspaces = new WorkspacesCollection(db);
-  const memberships = new MembershipsCollection(db);
-  const invites = new InvitesCollection(db);
-  const tasks = new TasksCollection(db);
-  const assignments = new AssignmentsCollection(db);
-  const comments = new CommentsCollection(db);
+  const workspaces = new WorkspacesCollection(db, written);
+  const memberships = new MembershipsCollection(db, written);
+  const invites = new InvitesCollection(db, written);
+  const tasks = new TasksCollection(db, written);
+  const assignments = new AssignmentsCollection(db, written);
+  const comments = new CommentsCollection(db, written);
   return {
     users,
     refreshTokens,

@@ -1,7 +1,9 @@
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import {
+  type EventsWritten,
   isDuplicateKey,
   outboxFields,
+  outboxWrite,
   pushToOutbox,
   type PendingEvent,
   type WithOutbox,
@@ -26,9 +28,12 @@ export class TasksCollection implements TaskStore {
   readonly #collection: Collection<TaskDoc>;
   readonly #counters: Collection<CounterDoc>;
 
-  constructor(db: Db) {
+  readonly #written: EventsWritten;
+
+  constructor(db: Db, written: EventsWritten) {
     this.#collection = db.collection<TaskDoc>(TasksCollection.collectionName);
     this.#counters = db.collection<CounterDoc>(TasksCollection.countersName);
+    this.#written = written;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -63,6 +68,7 @@ export class TasksCollection implements TaskStore {
         assigneeIds: [...assigneeIds],
         ...outboxFields(events),
       });
+      this.#written(outboxWrite(TasksCollection.collectionName, id, events));
       return 'created';
     } catch (error) {
       if (isDuplicateKey(error)) return 'number-taken';
@@ -94,7 +100,11 @@ export class TasksCollection implements TaskStore {
       ...(events.length > 0 ? pushToOutbox<TaskDoc>(events) : {}),
     };
     const result = await this.#collection.updateOne({ _id: id, status: expectedStatus }, update);
-    return result.matchedCount === 1;
+    const updated = result.matchedCount === 1;
+    if (updated && events.length > 0) {
+      this.#written(outboxWrite(TasksCollection.collectionName, id, events));
+    }
+    return updated;
   }
 }
 

@@ -1,8 +1,10 @@
 import type { Collection, Db } from 'mongodb';
 import { AppError } from '@herald/runtime';
 import {
+  type EventsWritten,
   isDuplicateKey,
   outboxFields,
+  outboxWrite,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -16,8 +18,11 @@ export class UsersCollection implements UserStore {
   static readonly collectionName = 'users';
   readonly #collection: Collection<UserDoc>;
 
-  constructor(db: Db) {
+  readonly #written: EventsWritten;
+
+  constructor(db: Db, written: EventsWritten) {
     this.#collection = db.collection<UserDoc>(UsersCollection.collectionName);
+    this.#written = written;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -29,6 +34,7 @@ export class UsersCollection implements UserStore {
     const { id, ...rest } = user;
     try {
       await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
+      this.#written(outboxWrite(UsersCollection.collectionName, id, events));
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       const taken =
@@ -52,6 +58,18 @@ export class UsersCollection implements UserStore {
   async byIds(ids: readonly string[]): Promise<User[]> {
     if (ids.length === 0) return [];
     const docs = await this.#collection.find({ _id: { $in: [...ids] } }, withoutOutbox).toArray();
+    return docs.map(toUser);
+  }
+
+  /**
+   * The unique `handle` index serves this on MongoDB; FerretDB scans the users for it (it indexes
+   * `_id` lookups only), which grows with the users, not with the comments that mention them.
+   */
+  async byHandles(handles: readonly string[]): Promise<User[]> {
+    if (handles.length === 0) return [];
+    const docs = await this.#collection
+      .find({ handle: { $in: [...handles] } }, withoutOutbox)
+      .toArray();
     return docs.map(toUser);
   }
 }

@@ -1,5 +1,12 @@
 import type { Collection, Db } from 'mongodb';
-import { outboxFields, type PendingEvent, type WithOutbox, withoutOutbox } from '@herald/store';
+import {
+  type EventsWritten,
+  outboxFields,
+  outboxWrite,
+  type PendingEvent,
+  type WithOutbox,
+  withoutOutbox,
+} from '@herald/store';
 import type { WorkspaceStore } from '../domain/ports.js';
 import type { Workspace } from '../domain/workspace.js';
 
@@ -9,13 +16,17 @@ export class WorkspacesCollection implements WorkspaceStore {
   static readonly collectionName = 'workspaces';
   readonly #collection: Collection<WorkspaceDoc>;
 
-  constructor(db: Db) {
+  readonly #written: EventsWritten;
+
+  constructor(db: Db, written: EventsWritten) {
     this.#collection = db.collection<WorkspaceDoc>(WorkspacesCollection.collectionName);
+    this.#written = written;
   }
 
   async create(workspace: Workspace, events: readonly PendingEvent[]): Promise<void> {
     const { id, ...rest } = workspace;
     await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
+    this.#written(outboxWrite(WorkspacesCollection.collectionName, id, events));
   }
 
   async byId(id: string): Promise<Workspace | undefined> {

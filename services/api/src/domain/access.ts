@@ -18,24 +18,26 @@ export async function requireMember(
 }
 
 /**
- * `requireMember` plus every member, for writes whose events name members: the caller's membership
- * is checked in the member list, so the store is read once for both (each read is a round trip
- * the request waits for).
+ * The caller's membership check plus the members among the users with one of `handles`, for a
+ * write about something of the workspace that names a few members (a comment on its task and the
+ * comment's mentions). Every membership is read by its `_id` (`<workspaceId>:<userId>`) instead of
+ * listing the workspace's members, so the cost follows the handles written, not the size of the
+ * workspace or of the store. The workspace itself is not read: the caller's task names it, and
+ * nothing deletes a workspace or a membership, so a member's workspace exists.
  */
-export async function requireMemberWithMembers(
+export async function requireMemberAmong(
   workspaceId: string,
   userId: string,
-  ports: Pick<ApiPorts, 'workspaces' | 'memberships' | 'users'>,
-): Promise<{ workspace: Workspace; members: Map<string, Person & { membership: Membership }> }> {
-  const [workspace, memberships] = await Promise.all([
-    ports.workspaces.byId(workspaceId),
-    ports.memberships.ofWorkspace(workspaceId),
+  handles: readonly string[],
+  ports: Pick<ApiPorts, 'memberships' | 'users'>,
+): Promise<Person[]> {
+  const [membership, users] = await Promise.all([
+    ports.memberships.get(workspaceId, userId),
+    ports.users.byHandles(handles),
   ]);
-  if (!workspace) throw new AppError('notFound', `no workspace ${workspaceId}`);
-  if (!memberships.some((m) => m.userId === userId)) {
-    throw new AppError('forbidden', 'you are not a member of this workspace');
-  }
-  return { workspace, members: await withPeople(memberships, ports) };
+  if (!membership) throw new AppError('forbidden', 'you are not a member of this workspace');
+  const joined = await Promise.all(users.map((u) => ports.memberships.get(workspaceId, u.id)));
+  return users.filter((_, i) => joined[i]).map(personOf);
 }
 
 /** Every member with what events need to reach them, keyed by user id. */

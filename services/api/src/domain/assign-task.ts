@@ -42,7 +42,6 @@ export async function assignTask(
       },
       [event],
     );
-    if (assigned) ports.eventsWritten();
   }
   return { task, assigneeIds: await assigneesOf(task, ports), assigned };
 }

@@ -83,7 +83,6 @@ export async function createTask(
       ),
     ];
     if ((await ports.tasks.create(task, events)) === 'created') {
-      ports.eventsWritten();
       return task;
     }
   }

@@ -46,7 +46,6 @@ export async function inviteMember(
     { time: now },
   );
   await ports.invites.create(invite, [event]);
-  ports.eventsWritten();
   return invite;
 }
 
@@ -96,6 +95,5 @@ export async function acceptInvite(
     },
     [event],
   );
-  if (joined) ports.eventsWritten();
   return { workspace, joined };
 }

@@ -18,6 +18,16 @@ export function mentionedHandles(body: string): string[] {
   return [...handles];
 }
 
+/** "@ada." at the end of a sentence: the handle without the punctuation that may follow it. */
+function withoutTrailingPunctuation(handle: string): string {
+  return handle.replace(/[.-]+$/, '');
+}
+
+/** Every handle `resolveMentions` may look a member up by: each as written and as unpunctuated. */
+export function mentionCandidates(body: string): string[] {
+  return [...new Set(mentionedHandles(body).flatMap((h) => [h, withoutTrailingPunctuation(h)]))];
+}
+
 /**
  * The workspace members a comment mentions: unknown handles and the author are ignored, and a person
  * mentioned twice is listed once. "@ada." at the end of a sentence means ada when no member's
@@ -32,7 +42,7 @@ export function resolveMentions(
   for (const member of members) byHandle.set(member.handle.toLowerCase(), member);
   const found = new Map<string, Person>();
   for (const handle of mentionedHandles(body)) {
-    const person = byHandle.get(handle) ?? byHandle.get(handle.replace(/[.-]+$/, ''));
+    const person = byHandle.get(handle) ?? byHandle.get(withoutTrailingPunctuation(handle));
     if (person && person.userId !== authorId) found.set(person.userId, person);
     if (found.size === maxMentions) break;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxMentions, mentionedHandles, resolveMentions } from './mentions.js';
+import { maxMentions, mentionCandidates, mentionedHandles, resolveMentions } from './mentions.js';
 import type { Person } from './user.js';
 
 const person = (handle: string, userId = `id-${handle}`): Person => ({
@@ -12,6 +12,13 @@ const ada = person('ada');
 const bob = person('bob');
 const grace = person('grace.h');
 const members = [ada, bob, grace];
+
+describe('mentionCandidates', () => {
+  it('lists each handle as written and without trailing punctuation, each once', () => {
+    expect(mentionCandidates('@Ada. and @bob-- and @ada')).toEqual(['ada.', 'ada', 'bob--', 'bob']);
+    expect(mentionCandidates('no one')).toEqual([]);
+  });
+});
 
 describe('mentionedHandles', () => {
   it('finds @handles case-insensitively, each once, in order of first appearance', () => {

@@ -15,6 +15,8 @@ export interface UserStore {
   byId(id: string): Promise<User | undefined>;
   /** The users that exist among `ids`, in no particular order. */
   byIds(ids: readonly string[]): Promise<User[]>;
+  /** The users with one of `handles` (lower case, as the contract's Handle), in no particular order. */
+  byHandles(handles: readonly string[]): Promise<User[]>;
 }
 
 export interface PasswordHasher {
@@ -96,8 +98,6 @@ export interface ApiPorts {
   readonly accessTokens: TokenSigner;
   /** Base URL of links sent to people (invite accept links). */
   readonly publicUrl: string;
-  /** Tells the outbox relay that events are waiting, so they leave now rather than at the next poll. */
-  readonly eventsWritten: () => void;
   readonly now: () => Date;
   readonly newId: () => string;
   /** An unguessable token (refresh tokens, invite tokens); only its hash is stored. */

@@ -1,9 +1,9 @@
 import type { AccessClaims } from '@herald/auth';
 import { createEvent } from '@herald/contracts';
 import { AppError } from '@herald/runtime';
-import { requireMemberWithMembers } from './access.js';
+import { requireMemberAmong } from './access.js';
 import type { Comment } from './comment.js';
-import { resolveMentions } from './mentions.js';
+import { mentionCandidates, resolveMentions } from './mentions.js';
 import type { ApiPorts } from './ports.js';
 import { taskRef } from './task.js';
 
@@ -16,8 +16,14 @@ export async function postComment(
 ): Promise<Comment> {
   const task = await ports.tasks.byId(taskId);
   if (!task) throw new AppError('notFound', `no task ${taskId}`);
-  const { members } = await requireMemberWithMembers(task.workspaceId, caller.userId, ports);
-  const mentions = resolveMentions(body, members.values(), caller.userId);
+  // Only the mentioned members are read, each by `_id`: the comment path must not list a workspace.
+  const members = await requireMemberAmong(
+    task.workspaceId,
+    caller.userId,
+    mentionCandidates(body),
+    ports,
+  );
+  const mentions = resolveMentions(body, members, caller.userId);
   const now = ports.now();
   const comment: Comment = {
     id: ports.newId(),
@@ -46,6 +52,5 @@ export async function postComment(
     { time: now },
   );
   await ports.comments.create(comment, [event]);
-  ports.eventsWritten();
   return comment;
 }

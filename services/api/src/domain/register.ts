@@ -26,6 +26,5 @@ export async function registerUser(input: Registration, ports: ApiPorts): Promis
     { time: user.createdAt },
   );
   await ports.users.create(user, [event]);
-  ports.eventsWritten();
   return user;
 }

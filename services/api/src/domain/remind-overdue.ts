@@ -3,10 +3,7 @@ import { overdueEvent, reminderDay } from './overdue.js';
 import type { ApiPorts } from './ports.js';
 
 /** Overdue-reminder work the API owns: finding the tasks and recording one reminder per task per day. */
-export interface OverduePorts extends Pick<
-  ApiPorts,
-  'users' | 'tasks' | 'assignments' | 'eventsWritten'
-> {
+export interface OverduePorts extends Pick<ApiPorts, 'users' | 'tasks' | 'assignments'> {
   readonly reminders: {
     /** Records the reminder with its event in one insert; false when that day's was recorded already. */
     add(taskId: string, day: string, events: readonly PendingEvent[]): Promise<boolean>;
@@ -22,6 +19,5 @@ export async function remindOverdueTasks(slot: Date, ports: OverduePorts): Promi
     const event = overdueEvent(task, await ports.users.byIds(ids), slot);
     if (event && (await ports.reminders.add(task.id, reminderDay(slot), [event]))) reminded++;
   }
-  if (reminded > 0) ports.eventsWritten();
   return reminded;
 }

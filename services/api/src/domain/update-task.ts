@@ -51,7 +51,6 @@ export async function updateTask(
           ];
     // Conditional on the status read, so two concurrent moves cannot both claim the same `from`.
     if (await ports.tasks.update(task.id, task.status, changes, events)) {
-      if (events.length > 0) ports.eventsWritten();
       return updated;
     }
   }

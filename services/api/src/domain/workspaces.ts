@@ -36,7 +36,6 @@ export async function createWorkspace(
     { time: now },
   );
   await ports.workspaces.create(workspace, [event]);
-  ports.eventsWritten();
   return workspace;
 }
 

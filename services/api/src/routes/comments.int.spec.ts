@@ -46,6 +46,21 @@ describe('POST /tasks/:id/comments', () => {
     ]);
   });
 
+  it('reads "@bob-" as bob when the user whose handle is "bob-" is not a member', async () => {
+    const ada = await h.account('ada');
+    const bob = await h.account('bob');
+    const dotted = await h.account('bob-'); // has an account, is not a member
+    const ws = await workspaceWith(h, ada, [bob]);
+    const task = (
+      await h.call('POST', `/workspaces/${ws.id}/tasks`, ada.accessToken, { title: 'Launch' })
+    ).body;
+    const posted = await h.call('POST', `/tasks/${task.id}/comments`, ada.accessToken, {
+      body: 'Thanks @bob-',
+    });
+    expect(posted).toMatchObject({ status: 201, body: { mentionIds: [bob.id] } });
+    expect(posted.body.mentionIds).not.toContain(dotted.id);
+  });
+
   it('posts with no mentions, and refuses an empty or oversize body (400)', async () => {
     const ada = await h.account('ada');
     const ws = await workspaceWith(h, ada);

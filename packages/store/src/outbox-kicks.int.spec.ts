@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Collection, Db, MongoClient } from 'mongodb';
+import { createEvent, type AnyEvent } from '@herald/contracts';
+import { eventually, mongoUrlForTest, testLogger, uniqueNamespace } from '@herald/testkit';
+import { connectMongo } from './mongo.js';
+import { OutboxRelay, outboxFields, outboxWrite, type WithOutbox } from './outbox.js';
+
+// The relay's two paths: a kick names the document a write changed, and the poll is the safety
+// net for every event no kick brought.
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  ({ client, db } = await connectMongo(mongoUrlForTest(uniqueNamespace('kicks')), 'store-test'));
+});
+
+afterAll(async () => {
+  await db.dropDatabase();
+  await client.close();
+});
+
+type Doc = { _id: string } & WithOutbox;
+
+let events = 0;
+function event(): AnyEvent {
+  events++;
+  return createEvent(
+    'user.registered',
+    { userId: `u${events}`, email: `u${events}@example.test`, name: 'U', handle: `u${events}` },
+    'api',
+  );
+}
+
+/** Inserts a document holding one new event, as an adapter's write does. */
+async function write(docs: Collection<Doc>, id: string): Promise<AnyEvent> {
+  const e = event();
+  await docs.insertOne({ _id: id, ...outboxFields([e]) });
+  return e;
+}
+
+function relayOf(
+  collection: string,
+  seen: string[],
+  options: { pollMs: number; fails?: Set<string> },
+) {
+  return new OutboxRelay({
+    db,
+    collections: [collection],
+    sink: {
+      publishEvent: async (e) => {
+        // A publish the broker refuses once (an outage in the middle of a kick).
+        if (options.fails?.delete(e.id)) throw new Error('broker unreachable');
+        seen.push(e.id);
+      },
+    },
+    logger: testLogger,
+    pollMs: options.pollMs,
+  });
+}
+
+describe('OutboxRelay kicks', () => {
+  it('publishes the events of a kicked write at once, without scanning for others', async () => {
+    const docs = db.collection<Doc>('kicked');
+    const seen: string[] = [];
+    const first = await write(docs, 'a');
+    // The poll comes round once at start, then not for a minute: only kicks can relay.
+    const relay = relayOf('kicked', seen, { pollMs: 60_000 });
+    relay.start();
+    await eventually('the start-up poll', () => seen.includes(first.id));
+
+    const unkicked = await write(docs, 'b');
+    const kicked = await write(docs, 'c');
+    relay.kick(outboxWrite('kicked', 'c', [kicked]));
+    await eventually('kicked event', () => seen.includes(kicked.id), 2_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await relay.stop();
+    // The unkicked document was not scanned for: it waits for the poll.
+    expect(seen).toEqual([first.id, kicked.id]);
+    expect((await relay.backlog()).count).toBe(1);
+    expect(seen).not.toContain(unkicked.id);
+  });
+
+  it('still polls under a steady stream of kicks, and recovers events whose kick was lost or failed', async () => {
+    const docs = db.collection<Doc>('lost');
+    const seen: string[] = [];
+    const failing = event();
+    const relay = relayOf('lost', seen, { pollMs: 300, fails: new Set([failing.id]) });
+    relay.start();
+    const lost = await write(docs, 'lost'); // its kick never comes (a crash right after the write)
+    const kicked: string[] = [];
+    // A kick every 20 ms for about a second, each naming a new document.
+    for (let n = 0; n < 40; n++) {
+      const id = n === 20 ? 'failed' : `k${n}`;
+      const e = n === 20 ? failing : event();
+      await docs.insertOne({ _id: id, ...outboxFields([e]) });
+      if (n !== 20) kicked.push(e.id);
+      // The failed document's kick reaches a broker that refuses the publish once.
+      relay.kick(outboxWrite('lost', id, [e]));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // A poll came round while the kicks kept coming.
+    expect(seen).toContain(lost.id);
+    await eventually('the poll relays the failed kick', () => seen.includes(failing.id));
+    await eventually('every kick relayed', () => kicked.every((id) => seen.includes(id)));
+    await relay.stop();
+    // Each event once: the poll passing over the kicked documents does not publish them again.
+    expect(seen.length).toBe(new Set(seen).size);
+    expect(seen.sort()).toEqual([lost.id, failing.id, ...kicked].sort());
+  });
+});
