@@ -40,8 +40,8 @@ export type WorkerMessage =
       readonly msgs: number;
       readonly seconds: number;
       readonly cpuMs: number;
-      /** Whether a started span was recorded, i.e. an SDK was live and sampling in this process. */
-      readonly spansRecorded?: boolean;
+      /** Whether an OpenTelemetry SDK was live in this process (spans get real trace ids). */
+      readonly tracingLive?: boolean;
     }
   | { readonly type: 'error'; readonly message: string };
 
