@@ -36,12 +36,12 @@ wait_port() { # host port seconds what
 docker_engine() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
 need_root_for() {
-  [ "$(id -u)" = 0 ] || die "$1 is not installed and installing it needs root. Install it yourself: $2"
+  [ "$(id -u)" = 0 ] || die "$1 needs root. Do it yourself: $2"
 }
 
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || die "$1 is missing and this is not a Debian-family machine; install it or set the URL env var."
-  need_root_for "$1" "apt-get install -y $*"
+  need_root_for "installing $*" "apt-get install -y $*"
   log "installing $* with apt-get (one time)"
   if [ ! -f /var/lib/apt/periodic/herald-updated ]; then
     apt-get update -qq >&2 && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/herald-updated
@@ -67,6 +67,7 @@ rabbit_up() {
       need_root_for "configuring rabbitmq-server" "echo NODENAME=rabbit@localhost > /etc/rabbitmq/rabbitmq-env.conf"
       echo 'NODENAME=rabbit@localhost' >>/etc/rabbitmq/rabbitmq-env.conf
     fi
+    rabbit_open_files
     rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
     log "RabbitMQ: starting native rabbitmq-server"
     rabbitmq-server -detached >&2 2>/dev/null || true
@@ -78,6 +79,24 @@ rabbit_up() {
     for ((i = 0; i < 60; i++)); do rabbitmq-diagnostics -q check_running >/dev/null 2>&1 && break; sleep 1; done
   fi
   log "RabbitMQ: up on $host:$port"
+}
+
+# Debian's rabbitmq-server runs the node through `su rabbitmq`, whose pam_limits drops the open-file
+# limit to 1024. Every quorum queue holds ~3 files open, so a few hundred queues (a parallel test run)
+# use up the budget and the node stops accepting sockets: clients hang in the AMQP handshake.
+# RabbitMQ asks for 65536; pam_limits may not raise the hard limit beyond ours, so soft = hard = ours.
+rabbit_open_files() {
+  local hard want conf=/etc/security/limits.d/rabbitmq-herald.conf
+  hard="$(ulimit -Hn)"
+  want=65536
+  [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ] && want="$hard"
+  if [ "$want" -le 1024 ]; then
+    log "RabbitMQ: open-file limit is only $hard here; a long test run may exhaust the broker's sockets"
+    return
+  fi
+  grep -qs "nofile $want\$" "$conf" && return
+  need_root_for "raising rabbitmq's open-file limit" "printf 'rabbitmq soft nofile $want\nrabbitmq hard nofile $want\n' > $conf"
+  printf 'rabbitmq soft nofile %s\nrabbitmq hard nofile %s\n' "$want" "$want" >"$conf"
 }
 
 rabbit_down() {
