@@ -9,12 +9,15 @@ export function reconnectDelay(attempt: number, initialMs: number, maxMs: number
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts; leaves no listener behind on the signal. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }

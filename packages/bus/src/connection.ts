@@ -13,6 +13,11 @@ export interface BrokerConnectionOptions {
   readonly reconnectInitialMs?: number;
   readonly reconnectMaxMs?: number;
   readonly heartbeatSeconds?: number;
+  /**
+   * Gives up on a TCP connect or AMQP handshake that stays silent this long. A broker out of file
+   * descriptors accepts the socket but never answers, and without a limit the attempt waits forever.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Runs on every (re)connection; publishers and consumers open their channels here. */
@@ -114,6 +119,7 @@ export class BrokerConnection {
           withHeartbeat(this.#options.url, this.#options.heartbeatSeconds ?? 15),
           {
             clientProperties: { connection_name: this.#options.name },
+            timeout: this.#options.connectTimeoutMs ?? 10_000,
           },
         );
       } catch (error) {
