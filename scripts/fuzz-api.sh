@@ -27,7 +27,15 @@ PORT="$PORT" HOST=127.0.0.1 HERALD_NAMESPACE="$NS" MONGO_URL="${MONGO_URL%/}/${N
   RATE_LIMIT_MAX=1000000 LOG_LEVEL=warn \
   node --conditions=@herald/source --import tsx services/api/src/main.ts >"$LOG" 2>&1 &
 API_PID=$!
-trap 'kill $API_PID 2>/dev/null || true' EXIT
+# The run's queues and exchanges go with it: left behind, every CI run would add 7 quorum queues.
+cleanup() {
+  kill "$API_PID" 2>/dev/null || true
+  wait "$API_PID" 2>/dev/null || true
+  node --conditions=@herald/source --import tsx -e \
+    "import('@herald/testkit').then((t) => t.deleteNamespace(process.argv[1]))" "$NS" ||
+    echo "[fuzz] could not delete the broker namespace $NS" >&2
+}
+trap cleanup EXIT
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
 BASE="http://127.0.0.1:$PORT"
 
