@@ -41,7 +41,7 @@ async function write(docs: Collection<Doc>, id: string): Promise<AnyEvent> {
 function relayOf(
   collection: string,
   seen: string[],
-  options: { pollMs: number; fails?: Set<string> },
+  options: { pollMs: number; fails?: Set<string>; held?: Map<string, Promise<void>> },
 ) {
   return new OutboxRelay({
     db,
@@ -50,6 +50,8 @@ function relayOf(
       publishEvent: async (e) => {
         // A publish the broker refuses once (an outage in the middle of a kick).
         if (options.fails?.delete(e.id)) throw new Error('broker unreachable');
+        // A publish that takes its time (a slow broker, or a poll that is still scanning).
+        await options.held?.get(e.id);
         seen.push(e.id);
       },
     },
@@ -78,6 +80,29 @@ describe('OutboxRelay kicks', () => {
     expect(seen).toEqual([first.id, kicked.id]);
     expect((await relay.backlog()).count).toBe(1);
     expect(seen).not.toContain(unkicked.id);
+  });
+
+  it('does not make a kicked write wait for a poll that is still busy', async () => {
+    const docs = db.collection<Doc>('busy');
+    const seen: string[] = [];
+    const slow = await write(docs, 'slow'); // no kick: the start-up poll finds it
+    let release = () => {};
+    const held = new Map([[slow.id, new Promise<void>((r) => (release = r))]]);
+    const relay = relayOf('busy', seen, { pollMs: 60_000, held });
+    relay.start();
+    await new Promise((r) => setTimeout(r, 300)); // the poll is now stuck on the slow publish
+    const kicked = await write(docs, 'kicked');
+    relay.kick(outboxWrite('busy', 'kicked', [kicked]));
+    await eventually(
+      'the kick relayed while the poll is busy',
+      () => seen.includes(kicked.id),
+      2_000,
+    );
+    expect(seen).not.toContain(slow.id);
+    release();
+    await eventually('the poll finishes', () => seen.includes(slow.id));
+    await relay.stop();
+    expect(seen).toEqual([kicked.id, slow.id]);
   });
 
   it('still polls under a steady stream of kicks, and recovers events whose kick was lost or failed', async () => {

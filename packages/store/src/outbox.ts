@@ -131,8 +131,11 @@ export class OutboxRelay {
   #writes: OutboxWrite[] = [];
   /** A kick without a document asks for a forward scan (the old, unaddressed kick). */
   #scanAsked = false;
-  #wake: (() => void) | undefined;
-  #loop: Promise<void> | undefined;
+  #wakeKicks: (() => void) | undefined;
+  #wakePoll: (() => void) | undefined;
+  #loops: Promise<unknown> | undefined;
+  /** Events one of the two paths is publishing right now; the other path leaves them alone. */
+  readonly #inFlight = new Set<string>();
   #published = 0;
 
   constructor(options: OutboxRelayOptions) {
@@ -156,7 +159,7 @@ export class OutboxRelay {
   }
 
   start(): void {
-    this.#loop ??= this.#run();
+    this.#loops ??= Promise.all([this.#relayKicks(), this.#poll()]);
   }
 
   /**
@@ -164,16 +167,20 @@ export class OutboxRelay {
    * write, its events are published as they are; without, the collections are scanned forward.
    */
   kick(write?: OutboxWrite): void {
-    if (!write) this.#scanAsked = true;
-    else if (write.events.length === 0) return;
-    else if (this.#writes.length < maxQueuedWrites) this.#writes.push(write);
-    this.#wake?.();
+    if (!write) {
+      this.#scanAsked = true;
+      this.#wakePoll?.();
+    } else if (write.events.length > 0 && this.#writes.length < maxQueuedWrites) {
+      this.#writes.push(write);
+      this.#wakeKicks?.();
+    }
   }
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    this.#wake?.();
-    await this.#loop;
+    this.#wakeKicks?.();
+    this.#wakePoll?.();
+    await this.#loops;
   }
 
   /** Events waiting and the age of the oldest, for metrics. */
@@ -191,26 +198,38 @@ export class OutboxRelay {
     return { count, oldestAgeMs: count === 0 ? 0 : Date.now() - oldest };
   }
 
-  async #run(): Promise<void> {
-    const pollMs = this.#options.pollMs ?? 5_000;
-    // The first pass polls: it relays what a crashed predecessor left behind.
-    let pollAt = 0;
-    let scanMore = false;
+  /**
+   * The kick path. It never waits for the poll: a poll scans whole collections on FerretDB, and
+   * kicks queued behind it added that scan to the latency of every write that came in meanwhile.
+   */
+  async #relayKicks(): Promise<void> {
     while (!this.#stop.signal.aborted) {
       const writes = this.#writes;
       this.#writes = [];
-      const polling = Date.now() >= pollAt;
-      const scanning = polling || scanMore || this.#scanAsked;
-      this.#scanAsked = false;
-      scanMore = false;
+      if (writes.length === 0) {
+        await this.#idle((wake) => (this.#wakeKicks = wake));
+        continue;
+      }
       try {
-        // Kicked documents first: they hold the events of writes that just answered a client.
         await this.#relayWrites(writes);
       } catch (error) {
         // Not retried from here: the documents hold the events and the poll finds them.
         this.#options.logger.warn({ err: errorMessage(error) }, 'outbox kick not relayed');
       }
-      if (scanning) {
+    }
+  }
+
+  /** The safety net: a forward scan every `pollMs` (sooner when asked) and the look-back rescan. */
+  async #poll(): Promise<void> {
+    const pollMs = this.#options.pollMs ?? 5_000;
+    // The first pass polls: it relays what a crashed predecessor left behind.
+    let pollAt = 0;
+    let scanMore = false;
+    while (!this.#stop.signal.aborted) {
+      const polling = Date.now() >= pollAt;
+      if (polling || scanMore || this.#scanAsked) {
+        this.#scanAsked = false;
+        scanMore = false;
         try {
           scanMore = await this.#relayForward();
           // The look-back rescan runs on the timer only: it reads every recent document again.
@@ -221,20 +240,23 @@ export class OutboxRelay {
             'outbox relay paused; will retry',
           );
         }
-        // The poll's clock runs whatever the kicks, so under steady load it still comes round.
         if (polling && !scanMore) pollAt = Date.now() + pollMs;
+        if (scanMore || this.#scanAsked) continue;
       }
-      if (scanMore || this.#writes.length > 0 || this.#scanAsked) continue;
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.max(0, pollAt - Date.now()));
-        this.#wake = wake;
-      });
-      this.#wake = undefined;
+      await this.#idle((wake) => (this.#wakePoll = wake), Math.max(0, pollAt - Date.now()));
     }
+  }
+
+  /** Waits until woken through the function handed to `expose`, or `ms` pass, or the relay stops. */
+  async #idle(expose: (wake: () => void) => void, ms?: number): Promise<void> {
+    if (this.#stop.signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
+      expose(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /**
@@ -307,12 +329,23 @@ export class OutboxRelay {
       this.#relayed.among(ids),
   ): Promise<void> {
     const done = await relayed(events.map((e) => e.id));
-    const pending = events.filter((e) => !done.has(e.id));
+    // Checked again after the lookup: meanwhile the other path may have taken or finished one.
+    const recent = this.#relayed.remembered(events.map((e) => e.id));
+    const mine = events.filter((e) => {
+      if (done.has(e.id) || recent.has(e.id) || this.#inFlight.has(e.id)) return false;
+      this.#inFlight.add(e.id);
+      return true;
+    });
     const results = await Promise.allSettled(
-      pending.map(async (event) => {
-        await this.#publish(event);
-        await this.#relayed.mark(event.id);
-        this.#published++;
+      mine.map(async (event) => {
+        try {
+          await this.#publish(event);
+          // Marked (and remembered) before it leaves #inFlight, so no gap lets the other path in.
+          await this.#relayed.mark(event.id);
+          this.#published++;
+        } finally {
+          this.#inFlight.delete(event.id);
+        }
       }),
     );
     const failed = results.find((r) => r.status === 'rejected');
