@@ -120,6 +120,7 @@ const maxQueuedWrites = 10_000;
  * but a plain `_id` equality). The poll, every `pollMs` whatever the kicks, scans each collection
  * forward from a stored watermark plus a look-back window: it is what never loses an event whose
  * kick was lost (a crash right after the write) or whose publish failed (the broker was down).
+ * The two run side by side, each in its own loop, and skip the events the other is publishing.
  */
 export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
