@@ -49,11 +49,30 @@ export async function startSystem(options: {
     });
     running[service] = started;
   };
+  const stopAll = async () => {
+    const codes: Partial<Record<ServiceName, number | null>> = {};
+    await Promise.all(
+      Object.entries(running).map(async ([name, service]) => {
+        stoppedOnPurpose.add(service);
+        codes[name as ServiceName] = await service.stop();
+      }),
+    );
+    return codes;
+  };
   const order: ServiceName[] = ['scheduler', 'mailer', 'notifier', 'activity', 'api'];
-  await Promise.all(
-    order.filter((s) => wanted.includes(s) && s !== 'api').map((service) => launch(service)),
-  );
-  if (wanted.includes('api')) await launch('api');
+  try {
+    const consumers = await Promise.allSettled(
+      order.filter((s) => wanted.includes(s) && s !== 'api').map((service) => launch(service)),
+    );
+    const failed = consumers.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (wanted.includes('api')) await launch('api');
+  } catch (error) {
+    // The test's afterAll has no system to stop: without this the services that did start
+    // would outlive the failed run and keep its worker (and CI) waiting.
+    await stopAll();
+    throw error;
+  }
   return {
     namespace: options.namespace,
     services: running,
@@ -68,16 +87,7 @@ export async function startSystem(options: {
       return Date.now() - killedAt;
     },
     unexpectedExits: () => unexpected,
-    async stop() {
-      const codes: Partial<Record<ServiceName, number | null>> = {};
-      await Promise.all(
-        Object.entries(running).map(async ([name, service]) => {
-          stoppedOnPurpose.add(service);
-          codes[name as ServiceName] = await service.stop();
-        }),
-      );
-      return codes;
-    },
+    stop: stopAll,
   };
 
   function env(service: ServiceName): Record<string, string> {
