@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
+import { recordingLogger } from '@herald/testkit';
 import { BrokerConnection } from './connection.js';
-import type { Logger } from './logger.js';
 
 /** What a broker out of file descriptors looks like to a client: the socket opens, nobody answers. */
 async function silentServer(): Promise<{ server: Server; sockets: Socket[]; port: number }> {
@@ -13,17 +13,6 @@ async function silentServer(): Promise<{ server: Server; sockets: Socket[]; port
   return { server, sockets, port: address.port };
 }
 
-function recordingLogger(warnings: { obj: object; msg?: string }[]): Logger {
-  const logger: Logger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (obj, msg) => warnings.push({ obj, msg }),
-    error: () => undefined,
-    child: () => logger,
-  };
-  return logger;
-}
-
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -31,11 +20,11 @@ afterEach(async () => {
 
 it('gives up on a handshake the broker never answers, says so, and tries again', async () => {
   const { server, sockets, port } = await silentServer();
-  const warnings: { obj: object; msg?: string }[] = [];
+  const { logger, lines } = recordingLogger();
   const connection = new BrokerConnection({
     url: `amqp://guest:guest@127.0.0.1:${port}`,
     name: 'silent-broker-test',
-    logger: recordingLogger(warnings),
+    logger,
     connectTimeoutMs: 150,
     reconnectInitialMs: 10,
     reconnectMaxMs: 20,
@@ -48,9 +37,9 @@ it('gives up on a handshake the broker never answers, says so, and tries again',
   connection.start();
 
   await expect(connection.waitUntilConnected(2_000)).rejects.toThrow(/not reachable/);
-  const failures = warnings.filter((w) => w.msg === 'broker connection failed');
+  const failures = lines.filter((l) => l.level === 'warn' && l.msg === 'broker connection failed');
   expect(failures.length).toBeGreaterThanOrEqual(2);
-  expect(String((failures[0]!.obj as { err?: unknown }).err)).toMatch(/ETIMEDOUT/);
+  expect(String(failures[0]!.err)).toMatch(/ETIMEDOUT/);
   expect(sockets.length).toBeGreaterThanOrEqual(2);
   expect(connection.connected).toBe(false);
 });

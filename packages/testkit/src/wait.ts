@@ -38,3 +38,20 @@ export function recordOutcomes<O>(consumer: {
     },
   };
 }
+
+/** One line a `recordingLogger` was given: its level name, message and fields. */
+export interface LogLine {
+  readonly level: string;
+  readonly msg?: string;
+  readonly [field: string]: unknown;
+}
+
+/** A logger that keeps every line it is given, for tests of what a component reports. */
+export function recordingLogger() {
+  const lines: LogLine[] = [];
+  const logger = pino(
+    { level: 'debug', base: null, timestamp: false, formatters: { level: (level) => ({ level }) } },
+    { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+  );
+  return { logger, lines };
+}

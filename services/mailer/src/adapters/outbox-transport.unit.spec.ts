@@ -2,18 +2,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Logger } from '@herald/bus';
+import { recordingLogger } from '@herald/testkit';
 import type { OutgoingMail } from '../domain/mail.js';
 import { createOutboxTransport } from './nodemailer-transport.js';
 
-const lines: { obj: object; msg?: string }[] = [];
-const logger: Logger = {
-  debug: () => undefined,
-  info: (obj, msg) => lines.push(msg === undefined ? { obj } : { obj, msg }),
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => logger,
-};
+const { logger, lines } = recordingLogger();
 
 const mail: OutgoingMail = {
   from: 'Herald <no-reply@herald.local>',
@@ -49,7 +42,10 @@ describe('the .eml outbox transport', () => {
     expect(eml).toContain('Content-Type: text/html');
     expect(lines).toEqual([
       {
-        obj: { to: 'bob@example.test', subject: 'Grüße from Herald', file },
+        level: 'info',
+        to: 'bob@example.test',
+        subject: 'Grüße from Herald',
+        file,
         msg: 'e-mail written',
       },
     ]);
