@@ -2,3 +2,4 @@ export * from './mongo.js';
 export * from './outbox.js';
 export * from './processed-events.js';
 export * from './heartbeats.js';
+export * from './pruning.js';

@@ -2,6 +2,7 @@ import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import type { AnyEvent } from '@herald/contracts';
 import { errorMessage, type Logger, type PublishOptions } from '@herald/bus';
+import { processedEventsKeptMs } from './pruning.js';
 import { RelayedEvents } from './relayed-events.js';
 
 /** An event waiting in its aggregate's document, with the trace context of the write that made it. */
@@ -89,6 +90,13 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Rescan this far behind the cursor: a write stamped earlier may become visible later. */
   readonly visibilityLagMs?: number;
+  /**
+   * How long the record of relayed events keeps an event's mark (`processedEventsKeptMs` by
+   * default), pruned through `prune`. A document keeps its last events long after they went out,
+   * and an old one whose mark is gone would go out again, so the relay never publishes an event
+   * older than half of this; one that old that never went out is logged as an error instead.
+   */
+  readonly keepRelayedMs?: number;
 }
 
 /** A position in a collection's (outboxAt, _id) order. */
@@ -153,6 +161,24 @@ export class OutboxRelay {
     return this.#published;
   }
 
+  get #keepRelayedMs(): number {
+    return this.#options.keepRelayedMs ?? processedEventsKeptMs;
+  }
+
+  /** Events stamped before this are never published (see `keepRelayedMs`). */
+  #horizon(): number {
+    return Date.now() - this.#keepRelayedMs / 2;
+  }
+
+  /**
+   * Forgets the marks of events relayed before `before`, but never one younger than
+   * `keepRelayedMs`: the relay's horizon depends on those.
+   */
+  async prune(before: Date): Promise<number> {
+    const oldestKept = Date.now() - this.#keepRelayedMs;
+    return this.#relayed.prune(new Date(Math.min(before.getTime(), oldestKept)));
+  }
+
   async ensureIndexes(): Promise<void> {
     for (const collection of this.#collections.values()) {
       await collection.createIndex({ outboxAt: 1 });
@@ -189,7 +215,11 @@ export class OutboxRelay {
     let count = 0;
     let oldest = Infinity;
     for (const collection of this.#collections.values()) {
-      const events = (await this.#window(collection)).flatMap((d) => d.outbox ?? []);
+      // Events past the horizon are never published, so they are not waiting either.
+      const horizon = this.#horizon();
+      const events = (await this.#window(collection))
+        .flatMap((d) => d.outbox ?? [])
+        .filter((e) => !(Date.parse(e.time) < horizon));
       const done = await this.#relayed.among(events.map((e) => e.id));
       for (const event of events.filter((e) => !done.has(e.id))) {
         count++;
@@ -329,10 +359,11 @@ export class OutboxRelay {
     relayed: (ids: readonly string[]) => Set<string> | Promise<Set<string>> = (ids) =>
       this.#relayed.among(ids),
   ): Promise<void> {
-    const done = await relayed(events.map((e) => e.id));
+    const current = await this.#withinHorizon(events);
+    const done = await relayed(current.map((e) => e.id));
     // Checked again after the lookup: meanwhile the other path may have taken or finished one.
-    const recent = this.#relayed.remembered(events.map((e) => e.id));
-    const mine = events.filter((e) => {
+    const recent = this.#relayed.remembered(current.map((e) => e.id));
+    const mine = current.filter((e) => {
       if (done.has(e.id) || recent.has(e.id) || this.#inFlight.has(e.id)) return false;
       this.#inFlight.add(e.id);
       return true;
@@ -351,6 +382,33 @@ export class OutboxRelay {
     );
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * The events young enough to relay (see `keepRelayedMs`). Those past the horizon whose marks
+   * are still kept are looked up, and any that never went out is reported: it is not published.
+   * Older ones are passed over unread, as their marks may be gone.
+   */
+  async #withinHorizon(events: readonly PendingEvent[]): Promise<readonly PendingEvent[]> {
+    const horizon = this.#horizon();
+    const marksFrom = Date.now() - this.#keepRelayedMs;
+    const current: PendingEvent[] = [];
+    const stale: PendingEvent[] = [];
+    for (const event of events) {
+      const time = Date.parse(event.time);
+      if (!(time < horizon)) current.push(event);
+      else if (time >= marksFrom) stale.push(event);
+    }
+    if (stale.length > 0) {
+      const done = await this.#relayed.among(stale.map((e) => e.id));
+      for (const event of stale.filter((e) => !done.has(e.id))) {
+        this.#options.logger.error(
+          { eventId: event.id, type: event.type, time: event.time },
+          'outbox event older than the relay horizon never reached the broker; not publishing it',
+        );
+      }
+    }
+    return current;
   }
 
   /** Publishes one event in the trace of the write that made it. */

@@ -34,12 +34,24 @@ interface Claim {
 export class ProcessedEvents {
   readonly #collection: Collection<ProcessedEvent>;
   readonly #records: BatchedInserts<ProcessedEvent>;
+  readonly #claimsCollection: Collection<Claim>;
   readonly #claims: BatchedInserts<Claim>;
 
   constructor(db: Db) {
     this.#collection = db.collection<ProcessedEvent>('processed_events');
     this.#records = new BatchedInserts(this.#collection);
-    this.#claims = new BatchedInserts(db.collection<Claim>('processed_event_claims'));
+    this.#claimsCollection = db.collection<Claim>('processed_event_claims');
+    this.#claims = new BatchedInserts(this.#claimsCollection);
+  }
+
+  /**
+   * Forgets the records and claims made before `before` (`processedEventsKeptMs` ago when run by
+   * `startPruning`): without it both grow by one document per event for as long as the service runs.
+   */
+  async prune(before: Date): Promise<number> {
+    const records = await this.#collection.deleteMany({ processedAt: { $lt: before } });
+    const claims = await this.#claimsCollection.deleteMany({ claimedAt: { $lt: before } });
+    return records.deletedCount + claims.deletedCount;
   }
 
   async has(consumer: string, eventId: string): Promise<boolean> {

@@ -61,6 +61,11 @@ export class RelayedEvents {
     this.#remember(id);
   }
 
+  /** Forgets the marks made before `before`; returns how many it deleted. */
+  async prune(before: Date): Promise<number> {
+    return (await this.#collection.deleteMany({ at: { $lt: before } })).deletedCount;
+  }
+
   #remember(id: string): void {
     this.#recent.add(id);
     if (this.#recent.size > rememberedIds) {

@@ -3,7 +3,14 @@ import { createTokenVerifier } from '@herald/auth';
 import { BrokerConnection, Consumer, Publisher } from '@herald/bus';
 import { serviceQueue, services } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
-import { Heartbeats, ProcessedEvents, connectMongo, mongoReachable } from '@herald/store';
+import {
+  Heartbeats,
+  ProcessedEvents,
+  connectMongo,
+  mongoReachable,
+  processedEventsKeptMs,
+  startPruning,
+} from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { FeedCollection } from './adapters/feed-collection.js';
 import { MembersCollection } from './adapters/members-collection.js';
@@ -51,7 +58,13 @@ const consumer = new Consumer({
   logger,
   prefetch: config.PREFETCH,
 });
-subscribe(consumer, new ProcessedEvents(db), ports);
+const processed = new ProcessedEvents(db);
+subscribe(consumer, processed, ports);
+const pruning = startPruning({
+  records: { 'processed events': processed },
+  keepMs: processedEventsKeptMs,
+  logger,
+});
 observeConsumer(consumer, metrics, 'activity');
 
 const app = buildApp({
@@ -66,6 +79,7 @@ const app = buildApp({
 onShutdown(
   {
     'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000),
+    'stop pruning': () => pruning.stop(),
     'close HTTP': () => app.close(),
     'close publisher': () => publisher.close(),
     'close broker connection': () => connection.close(),

@@ -10,6 +10,8 @@ import {
   ProcessedEvents,
   connectMongo,
   mongoReachable,
+  processedEventsKeptMs,
+  startPruning,
   type EventsWritten,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
@@ -55,6 +57,7 @@ const consumer = new Consumer({
 const heartbeats = new Heartbeats(db, (slot) =>
   metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
 );
+const processed = new ProcessedEvents(db);
 registerHandlers(
   consumer,
   services.api.consumes,
@@ -65,9 +68,14 @@ registerHandlers(
     now,
     log: (message, fields) => logger.info(fields, message),
   },
-  new ProcessedEvents(db),
+  processed,
 );
 observeConsumer(consumer, metrics, 'api');
+const pruning = startPruning({
+  records: { 'relayed events': relay, 'processed events': processed },
+  keepMs: processedEventsKeptMs,
+  logger,
+});
 // How many events wait for the broker, and for how long (the outbox lag).
 const backlogTimer = setInterval(() => {
   relay.backlog().then(
@@ -101,6 +109,7 @@ const app = await buildApp({
 onShutdown(
   {
     'stop backlog gauge': () => clearInterval(backlogTimer),
+    'stop pruning': () => pruning.stop(),
     'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS / 2),
     'close HTTP': () => app.close(),
     'stop outbox relay': () => relay.stop(),

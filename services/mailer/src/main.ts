@@ -8,6 +8,8 @@ import {
   connectMongo,
   subscribeOnce,
   mongoReachable,
+  processedEventsKeptMs,
+  startPruning,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { createOutboxTransport, createSmtpTransport } from './adapters/nodemailer-transport.js';
@@ -23,6 +25,11 @@ const metrics = createMetrics('mailer');
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-mailer');
 const processed = new ProcessedEvents(db);
+const pruning = startPruning({
+  records: { 'processed events': processed },
+  keepMs: processedEventsKeptMs,
+  logger,
+});
 
 const transport: MailTransport = config.SMTP_URL
   ? createSmtpTransport({
@@ -87,6 +94,7 @@ const app = buildApp({
 onShutdown(
   {
     'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000),
+    'stop pruning': () => pruning.stop(),
     'close HTTP': () => app.close(),
     'close SMTP transport': () => transport.close(),
     'close broker connection': () => connection.close(),

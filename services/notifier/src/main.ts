@@ -3,7 +3,14 @@ import { createTokenVerifier } from '@herald/auth';
 import { BrokerConnection, Consumer, errorMessage } from '@herald/bus';
 import { serviceQueue, services } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
-import { Heartbeats, ProcessedEvents, connectMongo, mongoReachable } from '@herald/store';
+import {
+  Heartbeats,
+  ProcessedEvents,
+  connectMongo,
+  mongoReachable,
+  processedEventsKeptMs,
+  startPruning,
+} from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { LiveHub } from './adapters/live-hub.js';
 import { NotificationsCollection } from './adapters/notifications-collection.js';
@@ -21,6 +28,11 @@ const { client, db } = await connectMongo(config.MONGO_URL, 'herald-notifier');
 const notifications = new NotificationsCollection(db);
 await notifications.ensureIndexes();
 const processed = new ProcessedEvents(db);
+const pruning = startPruning({
+  records: { 'processed events': processed },
+  keepMs: processedEventsKeptMs,
+  logger,
+});
 const live = new LiveHub({
   onListenerError: (error) => logger.warn({ err: errorMessage(error) }, 'stream listener failed'),
 });
@@ -54,6 +66,7 @@ const app = buildApp({
 onShutdown(
   {
     'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000),
+    'stop pruning': () => pruning.stop(),
     'close HTTP': () => app.close(),
     'close broker connection': () => connection.close(),
     'close store client': () => client.close(),

@@ -3,7 +3,7 @@ import { BrokerConnection, Publisher } from '@herald/bus';
 import { services, slotEventId } from '@herald/contracts';
 import { createLogger, onShutdown } from '@herald/runtime';
 import { stopTracing } from '@herald/telemetry';
-import { connectMongo, mongoReachable } from '@herald/store';
+import { connectMongo, mongoReachable, startPruning } from '@herald/store';
 import { LeaseCollection } from './adapters/lease-collection.js';
 import { probePipeline } from './adapters/pipeline-probe.js';
 import { SlotLedgerCollection } from './adapters/slot-ledger-collection.js';
@@ -98,22 +98,17 @@ const ticker = setInterval(() => {
       .catch((error: unknown) => logger.error({ err: error }, 'scheduling round failed')),
   );
 }, config.TICK_MS);
-const pruner = setInterval(
-  () => {
-    if (!leader.leading()) return;
-    ledger
-      .prune(new Date(Date.now() - 7 * 24 * 3_600_000))
-      .catch((error: unknown) => logger.warn({ err: error }, 'ledger prune failed'));
-  },
-  60 * 60 * 1_000,
-);
+const pruning = startPruning({
+  records: { 'slot ledger': ledger },
+  keepMs: 7 * 24 * 3_600_000,
+  logger,
+  when: () => leader.leading(),
+});
 
 onShutdown(
   {
-    'stop timers': () => {
-      clearInterval(ticker);
-      clearInterval(pruner);
-    },
+    'stop timers': () => clearInterval(ticker),
+    'stop pruning': () => pruning.stop(),
     'finish the tick in progress': () => ticking,
     'release the lease': () => leader.stop(),
     'close HTTP': () => app.close(),
