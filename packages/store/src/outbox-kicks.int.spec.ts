@@ -41,22 +41,28 @@ async function write(docs: Collection<Doc>, id: string): Promise<AnyEvent> {
 function relayOf(
   collection: string,
   seen: string[],
-  options: { pollMs: number; fails?: Set<string>; held?: Map<string, Promise<void>> },
+  options: {
+    pollMs: number;
+    visibilityLagMs?: number;
+    fails?: Set<string>;
+    held?: Map<string, Promise<void>>;
+  },
 ) {
   return new OutboxRelay({
     db,
     collections: [collection],
     sink: {
       publishEvent: async (e) => {
-        // A publish the broker refuses once (an outage in the middle of a kick).
-        if (options.fails?.delete(e.id)) throw new Error('broker unreachable');
         // A publish that takes its time (a slow broker, or a poll that is still scanning).
         await options.held?.get(e.id);
+        // A publish the broker refuses once (an outage in the middle of a kick).
+        if (options.fails?.delete(e.id)) throw new Error('broker unreachable');
         seen.push(e.id);
       },
     },
     logger: testLogger,
     pollMs: options.pollMs,
+    ...(options.visibilityLagMs === undefined ? {} : { visibilityLagMs: options.visibilityLagMs }),
   });
 }
 
@@ -131,5 +137,30 @@ describe('OutboxRelay kicks', () => {
     // Each event once: the poll passing over the kicked documents does not publish them again.
     expect(seen.length).toBe(new Set(seen).size);
     expect(seen.sort()).toEqual([lost.id, failing.id, ...kicked].sort());
+  });
+
+  it('keeps the poll from passing an event a kick is still publishing, so a kick that then fails loses nothing', async () => {
+    const docs = db.collection<Doc>('in-flight');
+    const seen: string[] = [];
+    const stuck = event();
+    let release = () => {};
+    // The kick's publish waits for a broker that is going down, and then fails.
+    const held = new Map([[stuck.id, new Promise<void>((r) => (release = r))]]);
+    const fails = new Set([stuck.id]);
+    const relay = relayOf('in-flight', seen, { pollMs: 20, visibilityLagMs: 100, held, fails });
+    relay.start();
+    await docs.insertOne({ _id: 'stuck', ...outboxFields([stuck]) });
+    relay.kick(outboxWrite('in-flight', 'stuck', [stuck]));
+    await new Promise((r) => setTimeout(r, 300)); // polls come round meanwhile
+    // A later write, stamped beyond the look-back window, which the polls relay.
+    const later = await write(docs, 'later');
+    await eventually('the later write relayed', () => seen.includes(later.id));
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await eventually('the event whose kick failed, relayed by the poll', () =>
+      seen.includes(stuck.id),
+    );
+    await relay.stop();
+    expect(seen).toEqual([later.id, stuck.id]);
   });
 });

@@ -322,11 +322,16 @@ export class OutboxRelay {
         .sort({ outboxAt: 1, _id: 1 })
         .limit(batchSize)
         .toArray();
-      await this.#relayEvents(docs.flatMap((d) => d.outbox ?? []));
-      const last = docs.at(-1);
+      const elsewhere = await this.#relayEvents(docs.flatMap((d) => d.outbox ?? []));
+      // The cursor stops before the first document holding an event the kick path is still
+      // publishing: should that publish fail (a broker going down), the next scan must meet the
+      // event again, and the look-back window is too short to be relied on for it.
+      const settled = docs.findIndex((d) => (d.outbox ?? []).some((e) => elsewhere.has(e.id)));
+      const done = settled === -1 ? docs : docs.slice(0, settled);
+      const last = done.at(-1);
       if (last?.outboxAt)
         await this.#advance(collection.collectionName, { at: last.outboxAt, id: last._id });
-      more ||= docs.length === batchSize;
+      more ||= docs.length === batchSize && done.length === docs.length;
     }
     return more;
   }
@@ -352,19 +357,25 @@ export class OutboxRelay {
   /**
    * Publishes the events not relayed yet and records each one the broker confirmed. They are
    * written to the channel in order and confirmed together, so a kick's batch costs about one
-   * confirm round trip and one insert, not one of each per event.
+   * confirm round trip and one insert, not one of each per event. Resolves with the ids it left
+   * to the other path, which was publishing them (not yet recorded: that publish may still fail).
    */
   async #relayEvents(
     events: readonly PendingEvent[],
     relayed: (ids: readonly string[]) => Set<string> | Promise<Set<string>> = (ids) =>
       this.#relayed.among(ids),
-  ): Promise<void> {
+  ): Promise<Set<string>> {
     const current = await this.#withinHorizon(events);
     const done = await relayed(current.map((e) => e.id));
     // Checked again after the lookup: meanwhile the other path may have taken or finished one.
     const recent = this.#relayed.remembered(current.map((e) => e.id));
+    const elsewhere = new Set<string>();
     const mine = current.filter((e) => {
-      if (done.has(e.id) || recent.has(e.id) || this.#inFlight.has(e.id)) return false;
+      if (done.has(e.id) || recent.has(e.id)) return false;
+      if (this.#inFlight.has(e.id)) {
+        elsewhere.add(e.id);
+        return false;
+      }
       this.#inFlight.add(e.id);
       return true;
     });
@@ -382,6 +393,7 @@ export class OutboxRelay {
     );
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    return elsewhere;
   }
 
   /**
