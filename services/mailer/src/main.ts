@@ -25,8 +25,9 @@ const metrics = createMetrics('mailer');
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-mailer');
 const processed = new ProcessedEvents(db);
+const sentLog = new SentLogCollection(db);
 const pruning = startPruning({
-  records: { 'processed events': processed },
+  records: { 'processed events': processed, 'sent mail': sentLog },
   keepMs: processedEventsKeptMs,
   logger,
 });
@@ -51,7 +52,7 @@ const heartbeats = new Heartbeats(db, (slot) =>
 );
 const ports: MailerPorts = {
   transport,
-  sentLog: new SentLogCollection(db),
+  sentLog,
   from: config.MAIL_FROM,
   heartbeats,
   now: () => new Date(),

@@ -17,6 +17,14 @@ export class SentLogCollection implements SentLog {
     return (await this.#collection.countDocuments({ _id: key }, { limit: 1 })) > 0;
   }
 
+  /**
+   * Forgets the e-mails sent before `before`. The record only has to outlive a redelivery of their
+   * event, which the processed-events record bounds the same way (`processedEventsKeptMs`).
+   */
+  async prune(before: Date): Promise<number> {
+    return (await this.#collection.deleteMany({ sentAt: { $lt: before } })).deletedCount;
+  }
+
   async record({ key, ...rest }: SentMail): Promise<void> {
     try {
       await this.#collection.insertOne({ _id: key, ...rest });
