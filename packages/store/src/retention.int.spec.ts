@@ -62,6 +62,20 @@ describe('OutboxRelay retention', () => {
   const eventFrom = (age: number, n: number) =>
     createEvent('user.registered', user(n), 'api', { time: daysAgo(age) });
 
+  /** A relay over `collection` that polls often, noting what it publishes and logs. */
+  function relayOf(collection: string) {
+    const seen: string[] = [];
+    const { logger, lines } = recordingLogger();
+    const relay = new OutboxRelay({
+      db,
+      collections: [collection],
+      sink: { publishEvent: async (event) => void seen.push(event.id) },
+      logger,
+      pollMs: 20,
+    });
+    return { relay, seen, lines };
+  }
+
   it('prunes only marks older than keepRelayedMs, and never republishes an event whose mark is gone', async () => {
     const docs = db.collection<{ _id: string } & WithOutbox>('users_retention');
     const forgotten = eventFrom(40, 1); // relayed 40 days ago: its mark goes
@@ -71,15 +85,7 @@ describe('OutboxRelay retention', () => {
       { _id: forgotten.id, at: daysAgo(40) },
       { _id: remembered.id, at: daysAgo(20) },
     ]);
-    const seen: string[] = [];
-    const { logger, lines } = recordingLogger();
-    const relay = new OutboxRelay({
-      db,
-      collections: ['users_retention'],
-      sink: { publishEvent: async (event) => void seen.push(event.id) },
-      logger,
-      pollMs: 20,
-    });
+    const { relay, seen, lines } = relayOf('users_retention');
 
     // Asked to prune up to now, it still keeps the marks of the last keepRelayedMs.
     expect(await relay.prune(new Date())).toBe(1);
@@ -102,15 +108,7 @@ describe('OutboxRelay retention', () => {
     const stuck = eventFrom(processedEventsKeptMs / day / 2 + 1, 4); // never relayed
     const fresh = eventFrom(0, 5);
     await docs.insertOne({ _id: 's', ...outboxFields([stuck, fresh]) });
-    const seen: string[] = [];
-    const { logger, lines } = recordingLogger();
-    const relay = new OutboxRelay({
-      db,
-      collections: ['stuck_retention'],
-      sink: { publishEvent: async (event) => void seen.push(event.id) },
-      logger,
-      pollMs: 20,
-    });
+    const { relay, seen, lines } = relayOf('stuck_retention');
     relay.start();
     await eventually('the fresh event', () => seen.includes(fresh.id));
     const backlog = await relay.backlog();
