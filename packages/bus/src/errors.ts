@@ -22,3 +22,18 @@ export class PublishRejected extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+/**
+ * Thrown by a handler when the message cannot be handled now through no fault of its own (another
+ * run of the same event holds its claim): it comes back after `delayMs`, and the attempt does not count.
+ */
+export class Deferred extends Error {
+  override readonly name = 'Deferred';
+  readonly code = 'HERALD_DEFERRED';
+  readonly delayMs: number;
+
+  constructor(message: string, delayMs = 1_000) {
+    super(message);
+    this.delayMs = delayMs;
+  }
+}
