@@ -15,7 +15,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'unit',
-          include: ['**/src/**/*.unit.spec.ts'],
+          include: ['**/src/**/*.unit.spec.ts', 'scripts/*.unit.spec.ts'],
           exclude: ['**/node_modules/**'],
         },
       },

@@ -1,43 +1,49 @@
-// Prints one plain summary of every vitest run `npm test` made (from their JSON reports), so the
-// end of a CI log says how many tests ran and passed without scrolling back through each run.
-// The last line is the plain 'tests: N passed, N failed, N skipped' that CI log readers recognise
-// in any language; vitest's own closing lines are not among the formats they read.
+// The end of `npm test`: reads the checks scripts/test.sh recorded (name, exit code, vitest JSON
+// report) and the log it kept, prints the summary (scripts/summary.ts) and exits non-zero if
+// anything failed. Usage: test-summary.ts <checks.tsv> <log> <suite exit code>
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { z } from 'zod';
+import { summarize, type CheckResult, type VitestCounts } from './summary.js';
 
 const Report = z.object({
-  numTotalTestSuites: z.number(),
-  numTotalTests: z.number(),
   numPassedTests: z.number(),
   numFailedTests: z.number(),
   numPendingTests: z.number(),
-  testResults: z.array(z.object({ status: z.string() })),
+  numTodoTests: z.number().default(0),
+  testResults: z.array(z.unknown()),
 });
 
-const files = process.argv.slice(2);
-if (files.length === 0) {
-  console.error('usage: test-summary.ts <vitest json report>...');
+async function countsOf(path: string): Promise<VitestCounts | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const report = Report.parse(JSON.parse(text));
+  return {
+    files: report.testResults.length,
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+const [checksFile, logFile, suiteExit] = process.argv.slice(2);
+if (!checksFile || !logFile || suiteExit === undefined) {
+  console.error('usage: test-summary.ts <checks.tsv> <log> <suite exit code>');
   process.exit(2);
 }
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let testFiles = 0;
-let filesPassed = 0;
-console.log('[herald] test summary');
-for (const file of files) {
-  const report = Report.parse(JSON.parse(await readFile(file, 'utf8')));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-  skipped += report.numPendingTests;
-  testFiles += report.testResults.length;
-  filesPassed += report.testResults.filter((r) => r.status === 'passed').length;
-  console.log(
-    `  ${basename(file, '.json').padEnd(12)} ${report.testResults.length} files, ` +
-      `${report.numTotalTests} tests: ${report.numPassedTests} passed, ` +
-      `${report.numFailedTests} failed, ${report.numPendingTests} skipped`,
-  );
+const rows = (await readFile(checksFile, 'utf8').catch(() => ''))
+  .split('\n')
+  .filter((row) => row.length > 0)
+  .map((row) => row.split('\t'));
+const checks: CheckResult[] = [];
+for (const [name = '?', exitCode = '1', report = '-'] of rows) {
+  const isVitest = report !== '-';
+  checks.push({
+    name,
+    exitCode: Number(exitCode),
+    isVitest,
+    vitest: isVitest ? await countsOf(report) : undefined,
+  });
 }
-console.log(`  test files: ${filesPassed} of ${testFiles} passed`);
-console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+const summary = summarize(checks, Number(suiteExit), await readFile(logFile, 'utf8'));
+for (const line of summary.lines) console.log(line);
+process.exit(summary.failed ? 1 : 0);
