@@ -1,15 +1,10 @@
 // `npm run demo`: drives the running system (npm start) through the product's whole flow and prints
-// what each service produced. Reads invite links from the e-mails the mailer wrote.
-import { readFile, readdir, stat } from 'node:fs/promises';
+// what each service produced. Reads invite links from the e-mails the mailer sent, wherever they
+// went (scripts/demo-mail.ts). Any step that fails stops it with a non-zero exit and says which.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import {
-  HeraldClient,
-  acceptPathFrom,
-  eventually,
-  parseMail,
-  type ReceivedMail,
-} from '@herald/testkit';
+import { HeraldClient, acceptPathFrom, eventually } from '@herald/testkit';
+import { mailSinkFor } from './demo-mail.js';
 
 const urls = {
   api: process.env.API_URL ?? 'http://127.0.0.1:3000',
@@ -17,22 +12,13 @@ const urls = {
   activity: process.env.ACTIVITY_URL ?? 'http://127.0.0.1:3002',
   scheduler: process.env.SCHEDULER_URL ?? 'http://127.0.0.1:3003',
 };
-const mailDir = process.env.MAIL_OUTBOX_DIR ?? join(homedir(), '.herald', 'mail');
+const mail = mailSinkFor(process.env, join(homedir(), '.herald', 'mail'));
 const started = Date.now();
 const run = Date.now().toString(36);
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-/** E-mails the mailer wrote since the demo started (the default transport, with no SMTP_URL). */
-async function mailsSinceStart(): Promise<ReceivedMail[]> {
-  const files = await readdir(mailDir).catch(() => [] as string[]);
-  const mails: ReceivedMail[] = [];
-  for (const file of files.filter((f) => f.endsWith('.eml'))) {
-    const path = join(mailDir, file);
-    if ((await stat(path)).mtimeMs >= started - 1_000)
-      mails.push(await parseMail(await readFile(path)));
-  }
-  return mails;
-}
+/** How long each wait for background work may take before the demo fails. */
+const waitMs = Number(process.env.DEMO_WAIT_MS ?? 60_000);
+const mailsSinceStart = () => mail.since(started - 1_000);
 
 async function main(): Promise<void> {
   const api = new HeraldClient(urls.api);
@@ -66,15 +52,18 @@ async function main(): Promise<void> {
     });
   }
 
-  say(`3. reading the invite links from the e-mails in ${mailDir}`);
+  say(`3. reading the invite links from ${mail.description}`);
   for (const invitee of [bob, cy]) {
-    const mail = await eventually(`invite e-mail for ${invitee.email}`, async () =>
-      (await mailsSinceStart()).find(
-        (m) => m.to.includes(invitee.email) && /invite/i.test(m.subject),
-      ),
+    const invite = await eventually(
+      `the invite e-mail for ${invitee.email} in ${mail.description}`,
+      async () =>
+        (await mailsSinceStart()).find(
+          (m) => m.to.includes(invitee.email) && /invite/i.test(m.subject),
+        ),
+      waitMs,
     );
-    await invitee.api.expect(200, 'POST', acceptPathFrom(mail.text));
-    say(`   ${invitee.name} accepted: ${mail.subject}`);
+    await invitee.api.expect(200, 'POST', acceptPathFrom(invite.text));
+    say(`   ${invitee.name} accepted: ${invite.subject}`);
   }
 
   say('4. Ada creates a task assigned to Bob, then comments mentioning @bob and @cy');
@@ -94,14 +83,18 @@ async function main(): Promise<void> {
   say('5. waiting for the background work ...');
   const inbox = (p: typeof bob) => new HeraldClient(urls.notifier, p.session.accessToken);
   type Page = { items: { kind: string; title: string }[] };
-  await eventually('notifications', async () =>
-    (await inbox(cy).expect<Page>(200, 'GET', '/notifications')).items.some(
-      (n) => n.kind === 'mentioned',
-    ),
+  await eventually(
+    `the mention notification in ${cy.name}'s inbox (${urls.notifier})`,
+    async () =>
+      (await inbox(cy).expect<Page>(200, 'GET', '/notifications')).items.some(
+        (n) => n.kind === 'mentioned',
+      ),
+    waitMs,
   );
   await eventually(
-    'e-mails',
+    `two mention e-mails in ${mail.description}`,
     async () => (await mailsSinceStart()).filter((m) => /mentioned/i.test(m.subject)).length >= 2,
+    waitMs,
   );
 
   say('\n== notifier: in-app notifications');
@@ -112,9 +105,16 @@ async function main(): Promise<void> {
   say('\n== mailer: e-mails sent');
   for (const m of await mailsSinceStart()) say(`   to ${m.to.join(', ').padEnd(32)} ${m.subject}`);
   say('\n== activity: workspace feed');
-  const feed = await new HeraldClient(urls.activity, ada.session.accessToken).expect<{
-    items: { summary: string; at: string }[];
-  }>(200, 'GET', `/workspaces/${workspace.id}/activity`);
+  const activity = new HeraldClient(urls.activity, ada.session.accessToken);
+  type Feed = { items: { summary: string; at: string }[] };
+  const feed = await eventually(
+    `the comment in the activity feed (${urls.activity})`,
+    async () => {
+      const page = await activity.expect<Feed>(200, 'GET', `/workspaces/${workspace.id}/activity`);
+      return page.items.some((entry) => entry.summary.includes('commented')) && page;
+    },
+    waitMs,
+  );
   for (const entry of feed.items) say(`   ${entry.at}  ${entry.summary}`);
   const pipeline = await new HeraldClient(urls.scheduler)
     .request('GET', '/pipeline')
@@ -125,4 +125,9 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+await main().catch((error: unknown) => {
+  process.stderr.write(
+    `\ndemo FAILED: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

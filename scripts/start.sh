@@ -2,16 +2,25 @@
 # Runs the whole system on this machine: RabbitMQ, the store, and every service, built.
 #   npm start            start (or restart) everything, print where to look
 #   npm start -- stop    stop the services (servers keep running; `npm run servers -- down` stops them)
+# A second system can run beside the first (CI's demo does): HERALD_NAMESPACE prefixes its broker
+# objects and databases, HERALD_PORT_OFFSET moves its ports, HERALD_RUN_DIR keeps its pids and logs.
 set -euo pipefail
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/prereqs.sh
-RUN_DIR="${HERALD_HOME:-$HOME/.herald}/run"
+RUN_DIR="${HERALD_RUN_DIR:-${HERALD_HOME:-$HOME/.herald}/run}"
 mkdir -p "$RUN_DIR"
+OFFSET="${HERALD_PORT_OFFSET:-0}"
+NAMESPACE="${HERALD_NAMESPACE:-}"
+port_of() { # service
+  case "$1" in api) echo $((3000 + OFFSET)) ;; notifier) echo $((3001 + OFFSET)) ;;
+    activity) echo $((3002 + OFFSET)) ;; scheduler) echo $((3003 + OFFSET)) ;; mailer) echo $((3004 + OFFSET)) ;; esac
+}
 
 # name:port, in start order: consumers first so their queues exist before the API publishes.
-SERVICES=(mailer:3004 notifier:3001 activity:3002 api:3000 scheduler:3003)
+SERVICES=()
+for name in mailer notifier activity api scheduler; do SERVICES+=("$name:$(port_of "$name")"); done
 
 stop_services() {
   for entry in "${SERVICES[@]}"; do
@@ -31,7 +40,15 @@ herald_prereqs "$ROOT"
 eval "$(bash scripts/servers.sh up)"
 bash scripts/jaeger.sh up
 export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
-export PIPELINE_TARGETS="${PIPELINE_TARGETS:-mailer=http://127.0.0.1:3004,notifier=http://127.0.0.1:3001,activity=http://127.0.0.1:3002,api=http://127.0.0.1:3000}"
+export PIPELINE_TARGETS="${PIPELINE_TARGETS:-mailer=http://127.0.0.1:$(port_of mailer),notifier=http://127.0.0.1:$(port_of notifier),activity=http://127.0.0.1:$(port_of activity),api=http://127.0.0.1:$(port_of api)}"
+export MAIL_OUTBOX_DIR="${MAIL_OUTBOX_DIR:-${HERALD_HOME:-$HOME/.herald}/mail}"
+# Each service appends herald_<service> to a URL without a database; a namespaced system gets its own.
+db_url_for() { # service
+  local base="${MONGO_URL%%\?*}" query=""
+  [[ "$MONGO_URL" == *\?* ]] && query="?${MONGO_URL#*\?}"
+  if [ -z "$NAMESPACE" ] || [[ "${base#*://}" == */?* ]]; then echo "$MONGO_URL"; return; fi
+  echo "${base%/}/${NAMESPACE//[^a-zA-Z0-9]/_}herald_$1$query"
+}
 
 # Access-token keys: generated once per machine for local runs (production mounts them from Secrets).
 KEYS="${HERALD_HOME:-$HOME/.herald}/keys"
@@ -41,13 +58,13 @@ if [ ! -f "$KEYS/jwt-private.pem" ]; then
 fi
 export JWT_PRIVATE_KEY="${JWT_PRIVATE_KEY:-$(cat "$KEYS/jwt-private.pem")}"
 export JWT_PUBLIC_KEY="${JWT_PUBLIC_KEY:-$(cat "$KEYS/jwt-public.pem")}"
-echo "[herald] building" >&2
-npx turbo run build --output-logs=errors-only >&2
+echo "[herald] building (log: $RUN_DIR/build.log)" >&2
+npx turbo run build --output-logs=errors-only >"$RUN_DIR/build.log" 2>&1 || { cat "$RUN_DIR/build.log" >&2; exit 1; }
 stop_services
 
 for entry in "${SERVICES[@]}"; do
   name="${entry%%:*}" port="${entry##*:}"
-  PORT="$port" nohup node --import "./services/$name/dist/instrumentation.js" "services/$name/dist/main.js" >"$RUN_DIR/$name.log" 2>&1 &
+  PORT="$port" MONGO_URL="$(db_url_for "$name")" nohup node --import "./services/$name/dist/instrumentation.js" "services/$name/dist/main.js" >"$RUN_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
   ok=""
   for _ in $(seq 1 60); do
@@ -60,14 +77,20 @@ for entry in "${SERVICES[@]}"; do
 done
 
 mgmt="${RABBITMQ_MANAGEMENT_URL#*@}"
+if [ -n "${SMTP_URL:-}" ]; then
+  # The password never reaches a terminal or a CI log.
+  mail="e-mails sent over SMTP to $(node -e 'const u=new URL(process.argv[1]);if(u.password)u.password="****";console.log(u.href)' "$SMTP_URL")"
+else
+  mail="e-mails written to $MAIL_OUTBOX_DIR/*.eml (set SMTP_URL to send them over SMTP)"
+fi
 cat <<MSG
 
-Herald is running.
-  API            http://127.0.0.1:3000/docs          (interactive OpenAPI page)
-  notifier       http://127.0.0.1:3001/notifications (bearer token from POST /auth/login)
-  activity       http://127.0.0.1:3002/workspaces/<id>/activity
-  scheduler      http://127.0.0.1:3003/status        pipeline health: /pipeline
-  mailer         e-mails written to ${MAIL_OUTBOX_DIR:-$HOME/.herald/mail}/*.eml (set SMTP_URL to send)
+Herald is running${NAMESPACE:+ (namespace $NAMESPACE)}.
+  API            http://127.0.0.1:$(port_of api)/docs          (interactive OpenAPI page)
+  notifier       http://127.0.0.1:$(port_of notifier)/notifications (bearer token from POST /auth/login)
+  activity       http://127.0.0.1:$(port_of activity)/workspaces/<id>/activity
+  scheduler      http://127.0.0.1:$(port_of scheduler)/status        pipeline health: /pipeline
+  mailer         $mail
   metrics        http://127.0.0.1:<port>/metrics on every service
   traces         Jaeger query API http://127.0.0.1:16686/api/traces?service=api
   RabbitMQ       management UI http://${mgmt} (guest/guest)
