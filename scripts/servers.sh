@@ -13,6 +13,10 @@ FERRETDB_VERSION="${FERRETDB_VERSION:-v1.24.2}"
 RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}"
 RABBITMQ_MANAGEMENT_URL="${RABBITMQ_MANAGEMENT_URL:-http://guest:guest@127.0.0.1:15672}"
 MONGO_URL="${MONGO_URL:-mongodb://127.0.0.1:27017}"
+# FerretDB's backend when neither MongoDB nor a running store is found: postgresql (default) or sqlite.
+FERRETDB_BACKEND="${FERRETDB_BACKEND:-postgresql}"
+PG_PORT="${HERALD_PG_PORT:-5433}"
+PG_CLUSTER="${HERALD_PG_CLUSTER:-herald}"
 
 log() { printf '[servers] %s\n' "$*" >&2; }
 die() { printf '[servers] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -130,6 +134,47 @@ ferretdb_bin() {
   printf '%s\n' "$bin"
 }
 
+# ---------------------------------------------------------------- PostgreSQL (FerretDB's backend)
+pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1; }
+
+# Debian's own cluster tools, a cluster of Herald's own: loopback only, trust auth on loopback (a
+# development and test store), synchronous_commit off (a crash may lose the last few ms, never
+# corrupt; production runs MongoDB).
+pg_up() {
+  { command -v pg_createcluster >/dev/null 2>&1 && [ -n "$(pg_version)" ]; } || apt_install postgresql
+  local v
+  v="$(pg_version)"
+  port_open 127.0.0.1 "$PG_PORT" && return
+  need_root_for "starting PostgreSQL" "pg_ctlcluster $v $PG_CLUSTER start"
+  if [ ! -d "/etc/postgresql/$v/$PG_CLUSTER" ]; then
+    log "store: creating PostgreSQL $v cluster '$PG_CLUSTER' on 127.0.0.1:$PG_PORT (one time)"
+    pg_createcluster "$v" "$PG_CLUSTER" -p "$PG_PORT" -- --auth-local=trust --auth-host=trust >&2
+    printf "listen_addresses = '127.0.0.1'\nsynchronous_commit = off\n" \
+      >"/etc/postgresql/$v/$PG_CLUSTER/conf.d/herald.conf"
+  fi
+  log "store: starting PostgreSQL $v cluster '$PG_CLUSTER' on 127.0.0.1:$PG_PORT"
+  pg_ctlcluster "$v" "$PG_CLUSTER" start >&2
+  wait_port 127.0.0.1 "$PG_PORT" 60 || die "PostgreSQL did not open 127.0.0.1:$PG_PORT (see /var/log/postgresql)"
+}
+
+pg_down() {
+  local v
+  v="$(pg_version)"
+  [ -n "$v" ] && [ -d "/etc/postgresql/$v/$PG_CLUSTER" ] || return 0
+  pg_ctlcluster "$v" "$PG_CLUSTER" stop >/dev/null 2>&1 && log "PostgreSQL: stopped" || true
+}
+
+# One PostgreSQL database per FerretDB listener, with the companion-index trigger installed.
+pg_database_for() { # ferretdb-port
+  local db="ferretdb_$1" psql=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
+  "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
+    "${psql[@]}" -c "CREATE DATABASE $db" >&2
+  "${psql[@]}" -d "$db" -f "$HERE/store/gin-companions.sql" >/dev/null 2>&1 ||
+    "${psql[@]}" -d "$db" -f "$HERE/store/gin-companions.sql" >&2 ||
+    die "could not install the companion-index trigger in PostgreSQL database $db"
+  printf 'postgres://postgres@127.0.0.1:%s/%s\n' "$PG_PORT" "$db"
+}
+
 mongo_up() {
   read -r host port < <(host_port "$MONGO_URL" 27017)
   if port_open "$host" "$port"; then log "store: reusing $host:$port"; return; fi
@@ -146,14 +191,28 @@ mongo_up() {
     mongod --dbpath "$HERALD_HOME/mongod" --bind_ip 127.0.0.1 --port "$port" --fork \
       --logpath "$HERALD_HOME/log/mongod.log" >&2
   else
-    local bin
+    local bin backend
     bin="$(ferretdb_bin)"
-    mkdir -p "$HERALD_HOME/ferretdb"
-    log "store: starting FerretDB (SQLite backend, data in $HERALD_HOME/ferretdb)"
-    DO_NOT_TRACK=1 nohup "$bin" --handler=sqlite --sqlite-url="file:$HERALD_HOME/ferretdb/" \
+    case "$FERRETDB_BACKEND" in
+      postgresql)
+        pg_up
+        local pg_url
+        pg_url="$(pg_database_for "$port")"
+        backend=(--handler=postgresql --postgresql-url="$pg_url")
+        log "store: starting FerretDB (PostgreSQL backend, $pg_url, GIN companion indexes)"
+        ;;
+      sqlite)
+        mkdir -p "$HERALD_HOME/ferretdb"
+        backend=(--handler=sqlite --sqlite-url="file:$HERALD_HOME/ferretdb/")
+        log "store: starting FerretDB (SQLite backend, data in $HERALD_HOME/ferretdb; every query scans)"
+        ;;
+      *) die "FERRETDB_BACKEND must be postgresql or sqlite, not '$FERRETDB_BACKEND'" ;;
+    esac
+    DO_NOT_TRACK=1 nohup "$bin" "${backend[@]}" \
       --listen-addr="127.0.0.1:$port" --state-dir=- --debug-addr=- --telemetry=disable \
       --log-level=warn >"$HERALD_HOME/log/ferretdb.log" 2>&1 </dev/null &
     echo $! >"$HERALD_HOME/ferretdb.pid"
+    echo "ferretdb-$FERRETDB_BACKEND" >"$HERALD_HOME/store.kind"
   fi
   wait_port "$host" "$port" 60 || die "the store did not open $host:$port within 60 s (see $HERALD_HOME/log)"
   log "store: up on $host:$port"
@@ -164,6 +223,8 @@ mongo_down() {
     kill "$(cat "$HERALD_HOME/ferretdb.pid")" 2>/dev/null && log "FerretDB: stopped" || true
     rm -f "$HERALD_HOME/ferretdb.pid"
   fi
+  if [ "$(cat "$HERALD_HOME/store.kind" 2>/dev/null)" = ferretdb-postgresql ]; then pg_down; fi
+  rm -f "$HERALD_HOME/store.kind"
   if command -v mongod >/dev/null 2>&1 && [ -d "$HERALD_HOME/mongod" ]; then
     mongod --dbpath "$HERALD_HOME/mongod" --shutdown >/dev/null 2>&1 || true
   fi
@@ -188,6 +249,10 @@ mongo_restart() {
   for ((i = 0; i < 60; i++)); do port_open "$host" "$port" || break; sleep 0.5; done
   port_open "$host" "$port" && die "the store on $host:$port did not go away"
   sleep "${STORE_DOWN_SECONDS:-0}"
+  # Back on the same data: the backend it was started with, whatever the default is now.
+  local kind
+  kind="$(cat "$HERALD_HOME/store.kind" 2>/dev/null || true)"
+  [[ "$kind" == ferretdb-* ]] && FERRETDB_BACKEND="${kind#ferretdb-}"
   mongo_up
 }
 
@@ -202,7 +267,12 @@ case "${1:-up}" in
   restart-store) mongo_restart ;;
   status)
     read -r h p < <(host_port "$RABBITMQ_URL" 5672); port_open "$h" "$p" && echo "rabbitmq: up ($h:$p)" || echo "rabbitmq: down"
-    read -r h p < <(host_port "$MONGO_URL" 27017); port_open "$h" "$p" && echo "store: up ($h:$p)" || echo "store: down"
+    read -r h p < <(host_port "$MONGO_URL" 27017)
+    kind="$(cat "$HERALD_HOME/store.kind" 2>/dev/null || echo 'not started by this script')"
+    port_open "$h" "$p" && echo "store: up ($h:$p, $kind)" || echo "store: down"
+    if [ "$kind" = ferretdb-postgresql ]; then
+      port_open 127.0.0.1 "$PG_PORT" && echo "postgresql: up (127.0.0.1:$PG_PORT, cluster $PG_CLUSTER)" || echo "postgresql: down"
+    fi
     ;;
   *) die "usage: $0 up|down|status|restart-store" ;;
 esac
