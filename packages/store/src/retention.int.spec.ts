@@ -3,7 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, MongoClient } from 'mongodb';
 import { createEvent } from '@herald/contracts';
-import { eventually, mongoUrlForTest, recordingLogger, uniqueNamespace } from '@herald/testkit';
+import {
+  eventually,
+  mongoUrlForTest,
+  recordingLogger,
+  testLogger,
+  uniqueNamespace,
+} from '@herald/testkit';
 import { connectMongo } from './mongo.js';
 import { OutboxRelay, outboxFields, pushToOutbox, type WithOutbox } from './outbox.js';
 import { ProcessedEvents } from './processed-events.js';
@@ -52,7 +58,7 @@ describe('ProcessedEvents.prune', () => {
     expect(await processed.has('mailer', 'old')).toBe(false);
     expect(await processed.has('mailer', 'new')).toBe(true);
     // The kept record still makes a redelivery a no-op.
-    expect(await processed.once('mailer', 'new', () => Promise.resolve())).toBe(false);
+    expect(await processed.once('mailer', 'new', () => Promise.resolve(), testLogger)).toBe(false);
     expect(await db.collection('processed_event_claims').countDocuments()).toBe(1);
   });
 });
