@@ -1,7 +1,7 @@
 // Two or more replicas, each with its own connection to the store, delivered the same event at once.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 import { Deferred } from '@herald/bus';
 import {
   eventually,
@@ -102,7 +102,12 @@ describe('ProcessedEvents at two or more replicas', () => {
   it('hands the event of a run that died to exactly one of two replicas racing for it once the lease is over', async () => {
     // Long enough that the lease surely outlives the few round trips right after the death.
     const leaseMs = 2_000;
-    const [dying, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => replica({ leaseMs })));
+    const [dying, b, c, d] = await Promise.all([
+      replica({ leaseMs }),
+      replica({ leaseMs }),
+      replica({ leaseMs }),
+      replica({ leaseMs }),
+    ]);
     const { logger, lines } = recordingLogger();
     const crashed = heldEffect(); // never opened: the run never completes
     void dying.processed.once('mailer', 'e3', crashed.run, logger);
