@@ -5,10 +5,10 @@ import { BatchedInserts } from './batched-inserts.js';
 
 /**
  * One run's hold on a key. Generation 0 has the key itself as `_id` and generation n has
- * `${key}#${n}`; a run takes over a claim whose lease is over by inserting the next generation,
- * never by updating the old one: two concurrent updates of one document can both succeed on
- * FerretDB, two inserts behind the unique `_id` cannot. Only the run that inserted a claim writes
- * it afterwards (renewals, release), so those updates never race.
+ * `${key}#${n}` (keys end in a uuid, never in `#n`); a run takes over a claim whose lease is over
+ * by inserting the next generation, never by updating the old one: two concurrent updates of one
+ * document can both succeed on FerretDB, two inserts behind the unique `_id` cannot. Only the run
+ * that inserted a claim writes it afterwards (renewals, release), so those updates never race.
  */
 interface Claim {
   _id: string;

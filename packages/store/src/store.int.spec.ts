@@ -70,7 +70,8 @@ describe('ProcessedEvents', () => {
 
   it('runs the effect again after a crash between the claim and the record', async () => {
     const processed = new ProcessedEvents(db);
-    // What a process that died mid-effect leaves behind: a claim, no record.
+    // What a process of a version before leases left behind when it died mid-effect: a claim with
+    // no lease (over at once), no record. Takeovers of leased claims: processed-events.int.spec.ts.
     await db
       .collection<{ _id: string; claimedAt: Date }>('processed_event_claims')
       .insertOne({ _id: 'notifier:e3', claimedAt: new Date() });
