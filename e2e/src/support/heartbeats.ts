@@ -62,11 +62,16 @@ export async function startHeartbeatProbe(namespace: string): Promise<HeartbeatP
     name: 'probe',
     logger: testLogger,
   });
-  consumer.on('system.heartbeat', async (event) => {
+  consumer.on('system.heartbeat', async (event, { log }) => {
     deliveries.push({ slot: event.data.slot, token: event.data.fencingToken });
-    await processed.once('probe', event.id, async () => {
-      effects.set(event.data.slot, (effects.get(event.data.slot) ?? 0) + 1);
-    });
+    await processed.once(
+      'probe',
+      event.id,
+      async () => {
+        effects.set(event.data.slot, (effects.get(event.data.slot) ?? 0) + 1);
+      },
+      log,
+    );
   });
   await consumer.start();
   await eventually('probe subscribed', () => consumer.consuming);

@@ -2,8 +2,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, MongoClient } from 'mongodb';
+import { Deferred } from '@herald/bus';
 import { createEvent } from '@herald/contracts';
-import { eventually, mongoUrlForTest, recordingLogger, uniqueNamespace } from '@herald/testkit';
+import {
+  eventually,
+  mongoUrlForTest,
+  recordingLogger,
+  testLogger,
+  uniqueNamespace,
+} from '@herald/testkit';
 import { connectMongo } from './mongo.js';
 import { OutboxRelay, outboxFields, pushToOutbox, type WithOutbox } from './outbox.js';
 import { ProcessedEvents } from './processed-events.js';
@@ -52,8 +59,31 @@ describe('ProcessedEvents.prune', () => {
     expect(await processed.has('mailer', 'old')).toBe(false);
     expect(await processed.has('mailer', 'new')).toBe(true);
     // The kept record still makes a redelivery a no-op.
-    expect(await processed.once('mailer', 'new', () => Promise.resolve())).toBe(false);
+    expect(await processed.once('mailer', 'new', () => Promise.resolve(), testLogger)).toBe(false);
     expect(await db.collection('processed_event_claims').countDocuments()).toBe(1);
+  });
+
+  it('prunes claims by the end of their lease, so a run still holding one keeps it', async () => {
+    const processed = new ProcessedEvents(db);
+    const claims = db.collection<{ _id: string; claimedAt: Date; leaseUntil: Date }>(
+      'processed_event_claims',
+    );
+    await claims.deleteMany({});
+    await claims.insertMany([
+      // A run that died 40 days ago, and the run that took its event over the day after.
+      { _id: 'mailer:died', claimedAt: daysAgo(40), leaseUntil: daysAgo(40) },
+      { _id: 'mailer:died#1', claimedAt: daysAgo(39), leaseUntil: daysAgo(39) },
+      // Claimed long ago and renewed until now: its run still goes on.
+      { _id: 'mailer:long', claimedAt: daysAgo(40), leaseUntil: new Date(Date.now() + 60_000) },
+    ]);
+
+    expect(await processed.prune(daysAgo(30))).toBe(2);
+    expect((await claims.find().toArray()).map((c) => c._id)).toEqual(['mailer:long']);
+    let effects = 0;
+    await expect(
+      processed.once('mailer', 'long', async () => void effects++, testLogger),
+    ).rejects.toBeInstanceOf(Deferred);
+    expect(effects).toBe(0);
   });
 });
 

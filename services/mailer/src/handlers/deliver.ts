@@ -18,7 +18,9 @@ function distinct(requests: readonly MailRequest[]): MailRequest[] {
 
 /**
  * Sends an event's e-mails, one recipient at a time, skipping every recipient the sent-log already
- * has, so a redelivery after a partial send mails only those still missing.
+ * has, so a redelivery after a partial send mails only those still missing. The check and the send
+ * are not atomic: it relies on running inside the event's processed-events claim (`subscribeOnce`),
+ * so no other delivery of the same event, on any replica, checks the sent-log meanwhile.
  *
  * A transient failure (server down, 4xx, timeout) stops at once and rethrows: the event is retried
  * later and the recipients done so far are not mailed again. A permanent refusal of one address
