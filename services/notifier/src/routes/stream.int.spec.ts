@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { eventually } from '@herald/testkit';
+import { eventually, openStream } from '@herald/testkit';
 import { aCommentCreated, aTaskAssigned, people } from '../../test/events.js';
 import { badTokens, bearer, createHarness, tokenFor, type Harness } from '../../test/harness.js';
-import { openStream } from '../../test/sse.js';
 import { onCommentCreated } from '../handlers/comment-created.js';
 import { onTaskAssigned } from '../handlers/task-assigned.js';
 
