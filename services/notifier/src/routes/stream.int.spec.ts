@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 async function start(options: Parameters<typeof createHarness>[0] = {}) {
-  h = await createHarness(options);
+  h = await createHarness({ broker: true, ...options });
   return { harness: h, url: `${await h.listen()}/notifications/stream` };
 }
 
@@ -46,8 +46,9 @@ describe('GET /notifications/stream', () => {
     });
     const [event] = grace.events();
     expect(grace.headers['content-type']).toMatch(/^text\/event-stream/);
-    expect(event).toMatchObject({ id: `${mention.id}:u-grace`, event: 'notification' });
+    expect(event).toMatchObject({ id: '1', event: 'notification' });
     expect(JSON.parse(event?.data ?? '')).toEqual(inbox.json<{ items: unknown[] }>().items[0]);
+    expect(JSON.parse(event?.data ?? '')).toMatchObject({ id: `${mention.id}:u-grace` });
     expect(ada.events().map((e) => JSON.parse(e.data ?? '') as { kind: string })).toEqual([
       expect.objectContaining({ kind: 'task-assigned' }),
     ]);
@@ -63,7 +64,8 @@ describe('GET /notifications/stream', () => {
     await onTaskAssigned(aTaskAssigned(people.grace), harness.ports);
 
     await grace.until('the assignment', (t) => t.includes('task-assigned'));
-    expect(grace.events().map((e) => e.id)).toEqual([
+    expect(grace.events().map((e) => e.id)).toEqual(['1', '2']);
+    expect(grace.events().map((e) => (JSON.parse(e.data ?? '{}') as { id: string }).id)).toEqual([
       `${mention.id}:u-grace`,
       expect.stringMatching(/:u-grace$/),
     ]);
@@ -111,13 +113,13 @@ describe('GET /notifications/stream', () => {
     const token = await tokenFor(people.grace.userId);
     const first = await connect(url, bearer(token));
     const second = await connect(url, bearer(token));
-    expect(harness.live.listeners('u-grace')).toBe(2);
+    expect(harness.hub.listeners('u-grace')).toBe(2);
 
     await first.close();
-    await eventually('first listener gone', () => harness.live.listeners('u-grace') === 1);
+    await eventually('first listener gone', () => harness.hub.listeners('u-grace') === 1);
     await second.close();
 
-    await eventually('no listeners left', () => harness.live.listeners() === 0);
+    await eventually('no listeners left', () => harness.hub.listeners() === 0);
   });
 
   it('refuses more open streams per user than allowed, with 429', async () => {
@@ -140,6 +142,6 @@ describe('GET /notifications/stream', () => {
     await harness.app.close();
 
     await eventually('stream ended', () => grace.ended());
-    expect(harness.live.listeners()).toBe(0);
+    expect(harness.hub.listeners()).toBe(0);
   });
 });
