@@ -1,10 +1,4 @@
-import {
-  MongoServerError,
-  type Collection,
-  type Db,
-  type Filter,
-  type IndexDescription,
-} from 'mongodb';
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import { isDuplicateKey } from '@herald/store';
 import type { Notification, StoredNotification } from '../domain/notification.js';
 import type { InboxQuery, NotificationStore } from '../domain/ports.js';
@@ -64,24 +58,30 @@ export class NotificationsCollection implements NotificationStore {
   }
 
   /**
-   * Notifications stored before seqs existed have none, and MongoDB indexes a missing field as
-   * null: the seq index is partial there. FerretDB refuses partial indexes but never counts
-   * missing fields as duplicates, so the plain unique index means the same.
+   * One index per command: FerretDB drops the connection of one of two replicas creating several
+   * indexes in one command at once (measured: every time on a fresh collection).
    */
   async ensureIndexes(): Promise<void> {
-    const seq: IndexDescription = { key: { userId: 1, seq: 1 }, name: 'userId_seq', unique: true };
-    const others: IndexDescription[] = [
-      { key: { userId: 1, createdAt: -1, _id: -1 } },
-      { key: { userId: 1, readAt: 1 } },
-    ];
+    await this.#collection.createIndex({ userId: 1, createdAt: -1, _id: -1 });
+    await this.#collection.createIndex({ userId: 1, readAt: 1 });
+    await this.#ensureSeqIndex();
+  }
+
+  /**
+   * Notifications stored before seqs existed have none, and MongoDB indexes a missing field as
+   * null: the index is partial there. FerretDB refuses partial indexes but never counts missing
+   * fields as duplicates, so the plain unique index means the same.
+   */
+  async #ensureSeqIndex(): Promise<void> {
+    const options = { name: 'userId_seq', unique: true } as const;
     try {
-      await this.#collection.createIndexes([
-        ...others,
-        { ...seq, partialFilterExpression: { seq: { $exists: true } } },
-      ]);
+      await this.#collection.createIndex(
+        { userId: 1, seq: 1 },
+        { ...options, partialFilterExpression: { seq: { $exists: true } } },
+      );
     } catch (error) {
       if (!(error instanceof MongoServerError) || error.code !== NOT_IMPLEMENTED) throw error;
-      await this.#collection.createIndexes([...others, seq]);
+      await this.#collection.createIndex({ userId: 1, seq: 1 }, options);
     }
   }
 
