@@ -32,8 +32,6 @@ export interface NotifierOptions {
   readonly now?: () => Date;
   /** Stream settings beyond the configured replay limit (tests shorten the heartbeat). */
   readonly stream?: StreamOptions;
-  /** First broker reconnect delay (tests lengthen it to hold a replica off the broker). */
-  readonly reconnectInitialMs?: number;
 }
 
 /** A replica id unique per process and readable in the broker's lists: `<host>-<6 hex>`. */
@@ -92,7 +90,6 @@ export async function createNotifier(config: NotifierConfig, options: NotifierOp
     url: config.RABBITMQ_URL,
     name: `notifier ${replicaId}`,
     logger,
-    ...(options.reconnectInitialMs ? { reconnectInitialMs: options.reconnectInitialMs } : {}),
   });
   // Set up in this order on every connection: the live queue is bound before this replica
   // publishes to the live exchange, so its own streams never miss what it stores.

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { BrokerUnavailable } from '@herald/bus';
 import { eventually, openStream } from '@herald/testkit';
 import { aCommentCreated, aTaskAssigned, people } from '../../test/events.js';
 import { badTokens, bearer, createHarness, tokenFor, type Harness } from '../../test/harness.js';
@@ -69,6 +70,43 @@ describe('GET /notifications/stream', () => {
       `${mention.id}:u-grace`,
       expect.stringMatching(/:u-grace$/),
     ]);
+  });
+
+  it('streams a notification whose announcement failed once its event is handled again', async () => {
+    const { harness, url } = await start();
+    const grace = await connect(url, bearer(await tokenFor(people.grace.userId)));
+    const mention = aCommentCreated([people.grace]);
+    const brokerAway = {
+      ...harness.ports,
+      live: { publish: () => Promise.reject(new BrokerUnavailable('broker away')) },
+    };
+
+    await expect(onCommentCreated(mention, brokerAway)).rejects.toThrow(/broker away/);
+    // The consumer's retry of the event: it stores nothing new, and announces again.
+    await onCommentCreated(mention, harness.ports);
+    await onTaskAssigned(aTaskAssigned(people.grace), harness.ports);
+
+    await grace.until('the assignment', (t) => t.includes('task-assigned'));
+    expect(grace.events().map((e) => e.id)).toEqual(['1', '2']);
+    expect(JSON.parse(grace.events()[0]?.data ?? '{}')).toMatchObject({
+      id: `${mention.id}:u-grace`,
+    });
+  });
+
+  it('refuses a Last-Event-ID it did not send, with 400 and the reason', async () => {
+    const { harness } = await start();
+    const token = await tokenFor(people.grace.userId);
+    // The last one is an id the stream sent before ids became seqs.
+    const ids = ['abc', '-1', '1.5', '01', `${aCommentCreated([people.grace]).id}:u-grace`];
+
+    for (const id of ids) {
+      const answer = await harness.app.inject({
+        url: '/notifications/stream',
+        headers: { ...bearer(token), 'last-event-id': id },
+      });
+      expect({ id, status: answer.statusCode }).toEqual({ id, status: 400 });
+      expect(answer.json<{ message: string }>().message).toMatch(/last-event-id/i);
+    }
   });
 
   it('accepts the token as ?access_token= and keeps it out of the logs', async () => {
