@@ -8,6 +8,30 @@ import type { Logger } from './logger.js';
 import { parseMessage } from './parse-message.js';
 import { declareExchanges } from './topology.js';
 
+/**
+ * Declares one live queue of `topology` as `queue`: exclusive (deleted with its connection),
+ * auto-delete, classic (exclusive queues cannot be quorum), bounded with drop-head.
+ */
+export async function declareLiveQueue(
+  channel: Channel,
+  topology: LiveQueueTopology,
+  queue: string,
+): Promise<void> {
+  await declareExchanges(
+    channel,
+    topology.bindings.map((b) => b.exchange),
+  );
+  await channel.assertQueue(queue, {
+    exclusive: true,
+    autoDelete: true,
+    durable: false,
+    arguments: { 'x-queue-type': 'classic', 'x-max-length': topology.maxLength },
+  });
+  for (const binding of topology.bindings) {
+    await channel.bindQueue(queue, binding.exchange, binding.routingKey);
+  }
+}
+
 export interface LiveSubscriberOptions<T extends EventType> {
   readonly connection: Pick<BrokerConnection, 'onConnected' | 'current'>;
   readonly topology: LiveQueueTopology<T>;
@@ -80,20 +104,7 @@ export class LiveSubscriber<T extends EventType> {
     });
     const queue = `${topology.queue}.${++this.#generation}`;
     try {
-      await declareExchanges(
-        channel,
-        topology.bindings.map((b) => b.exchange),
-      );
-      await channel.assertQueue(queue, {
-        exclusive: true,
-        autoDelete: true,
-        durable: false,
-        // Exclusive queues are classic; beyond the bound the oldest go (drop-head).
-        arguments: { 'x-queue-type': 'classic', 'x-max-length': topology.maxLength },
-      });
-      for (const binding of topology.bindings) {
-        await channel.bindQueue(queue, binding.exchange, binding.routingKey);
-      }
+      await declareLiveQueue(channel, topology, queue);
       this.#channel = channel;
       await channel.consume(queue, (message) => this.#receive(channel, message), { noAck: true });
     } catch (error) {
