@@ -35,7 +35,7 @@ export interface NotifierOptions {
 }
 
 /** A replica id unique per process and readable in the broker's lists: `<host>-<6 hex>`. */
-export function newReplicaId(): string {
+function newReplicaId(): string {
   return `${hostname()}-${randomBytes(3).toString('hex')}`;
 }
 

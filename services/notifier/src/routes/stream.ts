@@ -22,7 +22,7 @@ export interface StreamOptions {
   readonly replayLimit?: number;
 }
 
-export const defaultReplayLimit = 100;
+const defaultReplayLimit = 100;
 
 export interface StreamDeps {
   readonly hub: Pick<LiveHub, 'subscribe' | 'listeners'>;
