@@ -51,7 +51,7 @@ export interface LiveSubscriberOptions<T extends EventType> {
 /**
  * Receives a live fan-out on a queue of this process's own: exclusive (the broker deletes it with
  * the connection), auto-delete, bounded, consumed without acks. Subscribes again on every
- * reconnection, after a channel error and after a server-side cancel (the queue was deleted), each
+ * reconnection, after a channel error and after a server-side cancel (its queue went away), each
  * time on a queue of a new name. A message that is not a valid event of the topology is logged
  * and dropped: a live message is a hint, the store is the truth.
  */
@@ -135,7 +135,7 @@ export class LiveSubscriber<T extends EventType> {
   #receive(channel: Channel, message: ConsumeMessage | null): void {
     const { logger } = this.#options;
     if (!message) {
-      // The broker cancelled the consumer (its queue was deleted): close, and the close subscribes.
+      // The broker cancelled the consumer (its queue went away): close, and the close subscribes.
       logger.warn({}, 'live queue cancelled by the broker; subscribing again');
       void channel.close().catch(() => undefined);
       return;
