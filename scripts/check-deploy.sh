@@ -145,7 +145,7 @@ for p in d["permissions"]:
         re.compile(p[kind])
 # Nobody but the producers may publish to the domain exchanges.
 producers = {"identity": {"api"}, "workspaces": {"api"}, "tasks": {"api"}, "schedule": {"scheduler"},
-             "system": {"scheduler"}, "digests": {"activity"}}
+             "system": {"scheduler"}, "digests": {"activity"}, "notifications": {"notifier"}}
 for exchange, allowed in producers.items():
     writers = {u for u, p in perms.items() if re.search(p["write"], exchange)}
     assert writers == allowed, f"{exchange}: writable by {sorted(writers)}, expected {sorted(allowed)}"

@@ -114,9 +114,10 @@ export async function watchSideEffects(options: {
       const parsed = parseSse(buffer);
       buffer = parsed.rest;
       for (const event of parsed.events) {
-        if (event.event !== 'notification' || !event.id || !event.data) continue;
-        const eventId = event.id.slice(0, event.id.lastIndexOf(':'));
-        const { body } = JSON.parse(event.data) as { body?: string };
+        if (event.event !== 'notification' || !event.data) continue;
+        // The notification's id is `${eventId}:${userId}` (the SSE id is its seq in the inbox).
+        const { id, body } = JSON.parse(event.data) as { id: string; body?: string };
+        const eventId = id.slice(0, id.lastIndexOf(':'));
         const ref = body ? refIn(body, options.prefix) : undefined;
         if (ref) eventOf.set(ref, eventId);
         if (!notifiedAt.has(eventId)) notifiedAt.set(eventId, now);

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { catalog, eventTypes, type EventType } from './catalog.js';
 import { Envelope } from './envelope.js';
 import { Exchange } from './exchanges.js';
-import { serviceQueue, services, type ServiceName } from './topology.js';
+import {
+  liveEvents,
+  liveQueue,
+  serviceQueue,
+  services,
+  type LiveService,
+  type ServiceName,
+} from './topology.js';
 
 type JsonSchema = Record<string, unknown>;
 interface Ref {
@@ -150,6 +157,25 @@ function operation(service: ServiceName, action: 'send' | 'receive', type: Event
   return [`${service}.${action}.${type}`, entry] as const;
 }
 
+/** Receiving a live event: every replica on its own queue, no acks (the store is the truth). */
+function liveOperation(service: LiveService, type: EventType) {
+  const { exchange } = catalog[type];
+  const { queue, maxLength } = liveQueue(service, '<replica>');
+  const entry: AsyncApiOperation = {
+    action: 'receive',
+    channel: pointer('channels', exchange),
+    messages: [pointer('channels', exchange, 'messages', type)],
+    tags: [{ name: service }],
+    summary: `Every ${service} replica receives ${type}.`,
+    description:
+      `Delivered to a queue of each replica's own (\`${queue}.<n>\`: exclusive, auto-delete, ` +
+      `at most ${maxLength} messages, the oldest dropped beyond), so every replica gets every ` +
+      'message. Consumed without acks: a lost message is read from the store instead.',
+    bindings: { amqp: { ack: false, bindingVersion: amqpBindingVersion } },
+  };
+  return [`${service}.receive.${type}`, entry] as const;
+}
+
 interface ServiceEvents {
   readonly produces: readonly EventType[];
   readonly consumes: readonly EventType[];
@@ -157,15 +183,20 @@ interface ServiceEvents {
 
 function operations(): Record<string, AsyncApiOperation> {
   const names = Object.keys(services) as ServiceName[];
-  return Object.fromEntries(
-    names.flatMap((service) => {
+  const live = Object.keys(liveEvents) as LiveService[];
+  return Object.fromEntries([
+    ...names.flatMap((service) => {
       const { produces, consumes }: ServiceEvents = services[service];
       return [
         ...produces.map((type) => operation(service, 'send', type)),
         ...consumes.map((type) => operation(service, 'receive', type)),
       ];
     }),
-  );
+    ...live.flatMap((service) => {
+      const receives: readonly EventType[] = liveEvents[service];
+      return receives.map((type) => liveOperation(service, type));
+    }),
+  ]);
 }
 
 /**

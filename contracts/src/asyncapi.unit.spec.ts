@@ -5,7 +5,7 @@ import { validateAsyncApi } from '../scripts/validate-asyncapi.js';
 import { buildAsyncApi, type AsyncApiOperation } from './asyncapi.js';
 import { catalog, eventTypes, type EventType } from './catalog.js';
 import { Exchange } from './exchanges.js';
-import { services, type ServiceName } from './topology.js';
+import { liveEvents, services, type LiveService, type ServiceName } from './topology.js';
 
 const doc = buildAsyncApi();
 const serviceNames = Object.keys(services) as ServiceName[];
@@ -23,11 +23,15 @@ function servicesThat(action: AsyncApiOperation['action'], type: EventType): str
     .sort();
 }
 
-/** Services that `action` `type`, according to the services table in topology.ts. */
+/** Services that `action` `type`, according to the services and live tables in topology.ts. */
 function expected(list: 'produces' | 'consumes', type: EventType): string[] {
-  return serviceNames
-    .filter((name) => (services[name][list] as readonly EventType[]).includes(type))
-    .sort();
+  const live = (Object.keys(liveEvents) as LiveService[]).filter(
+    (name) => list === 'consumes' && (liveEvents[name] as readonly EventType[]).includes(type),
+  );
+  return [
+    ...serviceNames.filter((name) => (services[name][list] as readonly EventType[]).includes(type)),
+    ...live,
+  ].sort();
 }
 
 describe('buildAsyncApi', () => {
@@ -93,10 +97,16 @@ describe('buildAsyncApi', () => {
     expect(servicesThat('receive', type)).toEqual(expected('consumes', type));
   });
 
-  it('publishes persistently and consumes with acks', () => {
-    for (const op of Object.values(doc.operations)) {
-      expect(op.bindings.amqp).toMatchObject(
-        op.action === 'send' ? { deliveryMode: 2 } : { ack: true },
+  it('publishes persistently, consumes work queues with acks and live queues without', () => {
+    const live = new Set(
+      (Object.keys(liveEvents) as LiveService[]).flatMap((service) =>
+        liveEvents[service].map((type) => `${service}.receive.${type}`),
+      ),
+    );
+    expect(live.size).toBeGreaterThan(0);
+    for (const [id, op] of Object.entries(doc.operations)) {
+      expect(op.bindings.amqp, id).toMatchObject(
+        op.action === 'send' ? { deliveryMode: 2 } : { ack: !live.has(id) },
       );
     }
   });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { Exchange } from './exchanges.js';
 import { DigestCompiled } from './events/digests.js';
 import { UserRegistered } from './events/identity.js';
+import { NotificationCreated } from './events/notifications.js';
 import { ScheduleDue, SystemHeartbeat } from './events/schedule.js';
 import {
   CommentCreated,
@@ -103,6 +104,14 @@ export const catalog = {
     version: 1,
     schema: ScheduleDue,
     description: 'Time to compile daily digests.',
+  },
+  'notification.created': {
+    exchange: Exchange.notifications,
+    version: 1,
+    schema: NotificationCreated,
+    description:
+      'The notifier stored a notification (or found it stored, on a redelivery); every replica ' +
+      'passes it to the live streams of its user.',
   },
   'system.heartbeat': {
     exchange: Exchange.system,

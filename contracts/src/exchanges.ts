@@ -6,5 +6,7 @@ export const Exchange = {
   schedule: 'schedule',
   digests: 'digests',
   system: 'system',
+  /** The notifier's live fan-out to its own replicas (not a work queue: see `liveQueue`). */
+  notifications: 'notifications',
 } as const;
 export type Exchange = (typeof Exchange)[keyof typeof Exchange];

@@ -8,4 +8,5 @@ export * from './events/workspaces.js';
 export * from './events/tasks.js';
 export * from './events/schedule.js';
 export * from './events/digests.js';
+export * from './events/notifications.js';
 export * from './slots.js';

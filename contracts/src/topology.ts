@@ -45,10 +45,12 @@ export const services = {
     ],
   },
   notifier: {
-    produces: [],
+    produces: ['notification.created'],
     consumes: [
       'user.registered',
+      'workspace.created',
       'workspace.member-invited',
+      'workspace.member-joined',
       'task.assigned',
       'comment.created',
       'task.overdue',
@@ -77,6 +79,47 @@ export const services = {
 export type ServiceName = keyof typeof services;
 export type ProducedBy<S extends ServiceName> = (typeof services)[S]['produces'][number];
 export type ConsumedBy<S extends ServiceName> = (typeof services)[S]['consumes'][number];
+
+/**
+ * Events every replica of a service receives, each replica on a queue of its own: a live fan-out
+ * (the notifier's streams), not shared work. The service's store stays the truth, so these queues
+ * are exclusive, auto-delete and bounded, consumed without acks, retries or a DLQ.
+ */
+export const liveEvents = {
+  notifier: ['notification.created'],
+} as const satisfies Partial<Record<ServiceName, readonly EventType[]>>;
+
+export type LiveService = keyof typeof liveEvents;
+export type LiveEventOf<S extends LiveService> = (typeof liveEvents)[S][number];
+
+/** One replica's live queue, as plain data. */
+export interface LiveQueueTopology<T extends EventType = EventType> {
+  /**
+   * `<service>.live.<replica>`. Each subscription declares `<queue>.<n>`, a name never used before,
+   * so a re-subscription never waits for the broker to drop the previous exclusive queue.
+   */
+  readonly queue: string;
+  readonly bindings: readonly { readonly exchange: string; readonly routingKey: T }[];
+  /** Beyond this many waiting messages the oldest are dropped; the replica catches up from its store. */
+  readonly maxLength: number;
+}
+
+export function liveQueue<S extends LiveService>(
+  service: S,
+  replica: string,
+  options: { readonly namespace?: string } = {},
+): LiveQueueTopology<LiveEventOf<S>> {
+  const namespace = options.namespace ?? '';
+  const receives: readonly LiveEventOf<S>[] = liveEvents[service];
+  return {
+    queue: `${namespace}${service}.live.${replica}`,
+    bindings: receives.map((type) => ({
+      exchange: exchangeName(catalog[type].exchange, namespace),
+      routingKey: type,
+    })),
+    maxLength: 10_000,
+  };
+}
 
 /** Production retry: exponential, x5 from 1 s (1 s, 5 s, 25 s, ~2 min, ~10 min), then the DLQ. */
 export const defaultRetry: RetryPolicy = {

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareQueueTopology } from '@herald/bus';
-import { serviceQueue } from '@herald/contracts';
+import { declareLiveQueue, declareQueueTopology } from '@herald/bus';
+import { liveQueue, serviceQueue } from '@herald/contracts';
 import { servers } from '@herald/testkit';
 
 const definitions = readFileSync(
@@ -57,12 +57,14 @@ async function attempt(
   }
 }
 
-const publishTo = (exchange: string) => (channel: ConfirmChannel) =>
-  new Promise<void>((resolve, reject) =>
-    channel.publish(exchange, 'x', Buffer.from('{}'), {}, (err) =>
-      err ? reject(err as Error) : resolve(),
-    ),
-  );
+const publishTo =
+  (exchange: string, routingKey = 'x') =>
+  (channel: ConfirmChannel) =>
+    new Promise<void>((resolve, reject) =>
+      channel.publish(exchange, routingKey, Buffer.from('{}'), {}, (err) =>
+        err ? reject(err as Error) : resolve(),
+      ),
+    );
 
 let mailer: ChannelModel;
 let notifier: ChannelModel;
@@ -92,8 +94,31 @@ describe('per-service RabbitMQ users', () => {
     expect(await attempt(mailer, publishTo('mailer.retry'))).toBe('ok');
   });
 
+  it('let the notifier declare and read a live queue of its own and publish to it', async () => {
+    const live = liveQueue('notifier', 'replica-1');
+    const queue = `${live.queue}.1`;
+    const channel = await notifier.createConfirmChannel();
+    channel.on('error', () => undefined);
+    try {
+      await declareLiveQueue(channel, live, queue);
+      await publishTo('notifications', 'notification.created')(channel);
+      expect(await channel.get(queue, { noAck: true })).not.toBe(false);
+      expect(await attempt(mailer, (c) => c.get(queue))).toBe(403);
+    } finally {
+      await channel.close();
+    }
+  });
+
   it('refuse the mailer publishing to any domain exchange (403 ACCESS_REFUSED)', async () => {
-    for (const exchange of ['identity', 'workspaces', 'tasks', 'schedule', 'digests', 'system']) {
+    for (const exchange of [
+      'identity',
+      'workspaces',
+      'tasks',
+      'schedule',
+      'digests',
+      'system',
+      'notifications',
+    ]) {
       expect(await attempt(mailer, publishTo(exchange)), exchange).toBe(403);
     }
   });
@@ -112,6 +137,7 @@ describe('per-service RabbitMQ users', () => {
       expect(await attempt(api, publishTo('tasks'))).toBe('ok');
       expect(await attempt(api, publishTo('schedule'))).toBe(403);
       expect(await attempt(api, publishTo('digests'))).toBe(403);
+      expect(await attempt(api, publishTo('notifications'))).toBe(403);
     } finally {
       await api.close();
     }

@@ -4,6 +4,7 @@ export * from './consumer.js';
 export * from './dlq.js';
 export * from './errors.js';
 export * from './headers.js';
+export * from './live-subscriber.js';
 export type { Logger } from './logger.js';
 export * from './publisher.js';
 export * from './topology.js';

@@ -9,3 +9,5 @@ export * from './system.js';
 export * from './api-client.js';
 export * from './scheduler.js';
 export * from './workspace.js';
+export * from './sse.js';
+export * from './proxy.js';

@@ -11,9 +11,11 @@ import {
   type ReadinessCheck,
 } from '@herald/runtime';
 import type { NotificationStore } from './domain/ports.js';
+import type { PresencePorts } from './domain/read-presence.js';
 import { createAuthenticator, redactToken } from './routes/authenticate.js';
 import { notificationRoutes } from './routes/notifications.js';
-import { streamRoutes, type LiveSubscriptions, type StreamOptions } from './routes/stream.js';
+import { presenceRoutes } from './routes/presence.js';
+import { streamRoutes, type StreamDeps, type StreamOptions } from './routes/stream.js';
 
 export interface NotifierAppDeps {
   readonly logger: Logger;
@@ -21,7 +23,13 @@ export interface NotifierAppDeps {
   readonly heartbeats?: () => Promise<HeartbeatStatus>;
   readonly readiness: Record<string, ReadinessCheck>;
   readonly notifications: NotificationStore;
-  readonly live: LiveSubscriptions;
+  /** This replica's open streams, fed by its live queue. */
+  readonly hub: StreamDeps['hub'];
+  /** Counts this replica's streams in the shared presence. */
+  readonly presence: StreamDeps['presence'];
+  readonly members: PresencePorts['members'];
+  /** Who streams on any live replica. */
+  readonly online: PresencePorts['online'];
   /** Verifies the API's access tokens (public key only). */
   readonly verifier: TokenVerifier;
   readonly now: () => Date;
@@ -39,7 +47,7 @@ function requestForLog(request: FastifyRequest) {
   };
 }
 
-/** The notifier's HTTP face: health, the caller's inbox and its live stream. */
+/** The notifier's HTTP face: health, the caller's inbox, its live stream, workspace presence. */
 export function buildApp(deps: NotifierAppDeps) {
   const logger = deps.logger.child({}, { serializers: { req: requestForLog } });
   const app = createHttpServer({ logger });
@@ -49,9 +57,12 @@ export function buildApp(deps: NotifierAppDeps) {
   const auth = createAuthenticator(deps.verifier);
   notificationRoutes(app, { notifications: deps.notifications, auth, now: deps.now });
   streamRoutes(app, {
-    live: deps.live,
+    hub: deps.hub,
+    notifications: deps.notifications,
+    presence: deps.presence,
     auth,
     ...(deps.stream ? { options: deps.stream } : {}),
   });
+  presenceRoutes(app, { members: deps.members, online: deps.online, auth });
   return app;
 }

@@ -19,6 +19,9 @@ describe('notifier config', () => {
     expect(config).toMatchObject({
       PORT: 3001,
       PREFETCH: 50,
+      STREAM_REPLAY_LIMIT: 100,
+      PRESENCE_HEARTBEAT_MS: 10_000,
+      PRESENCE_EXPIRY_MS: 30_000,
       MONGO_URL: 'mongodb://127.0.0.1:27017/herald_notifier',
       JWT_PUBLIC_KEY: publicKeyPem.trim(),
     });
@@ -65,6 +68,9 @@ describe('notifier config', () => {
     ['RETRY_MAX_ATTEMPTS', '0'],
     ['RETRY_MAX_ATTEMPTS', 'many'],
     ['PREFETCH', '0'],
+    ['STREAM_REPLAY_LIMIT', '0'],
+    ['PRESENCE_EXPIRY_MS', '61000'],
+    ['PRESENCE_EXPIRY_MS', '5000'],
   ])('refuses %s=%s, naming the setting', (name, value) => {
     expect(() => loadConfig({ JWT_PUBLIC_KEY: publicKeyPem, [name]: value })).toThrow(
       new RegExp(name),

@@ -71,3 +71,25 @@ export function aMemberInvited(existingUserId?: string): Event<'workspace.member
 export function aUserRegistered(who: Person = people.ada): Event<'user.registered'> {
   return createEvent('user.registered', { ...who }, 'api');
 }
+
+export function aWorkspaceCreated(
+  workspaceId: string,
+  owner: Person = people.ada,
+): Event<'workspace.created'> {
+  return createEvent(
+    'workspace.created',
+    { workspaceId, name: 'Analytical Engines', owner: actor(owner) },
+    'api',
+  );
+}
+
+export function aMemberJoined(
+  workspaceId: string,
+  member: Person,
+): Event<'workspace.member-joined'> {
+  return createEvent(
+    'workspace.member-joined',
+    { workspaceId, workspaceName: 'Analytical Engines', member: recipient(member) },
+    'api',
+  );
+}

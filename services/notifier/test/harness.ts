@@ -1,12 +1,18 @@
-import type { Db, MongoClient } from 'mongodb';
-import { createTokenSigner, createTokenVerifier, generateKeyPair } from '@herald/auth';
-import { Heartbeats, connectMongo } from '@herald/store';
-import { mongoUrlForTest, testKeys, testLogger, uniqueNamespace } from '@herald/testkit';
-import { LiveHub } from '../src/adapters/live-hub.js';
-import { NotificationsCollection } from '../src/adapters/notifications-collection.js';
-import { buildApp, type NotifierAppDeps } from '../src/app.js';
+import { MongoClient } from 'mongodb';
+import { createTokenSigner, generateKeyPair } from '@herald/auth';
+import { runShutdownSteps, type Logger } from '@herald/runtime';
+import {
+  deleteNamespace,
+  mongoUrlForTest,
+  servers,
+  testKeys,
+  testLogger,
+  uniqueNamespace,
+} from '@herald/testkit';
+import { loadConfig, type NotifierConfig } from '../src/config.js';
 import type { Notification } from '../src/domain/notification.js';
-import type { NotifierPorts } from '../src/domain/ports.js';
+import { createNotifier } from '../src/notifier.js';
+import type { StreamOptions } from '../src/routes/stream.js';
 
 const signer = await createTokenSigner(testKeys.privateKeyPem);
 const foreignSigner = await createTokenSigner(generateKeyPair().privateKeyPem);
@@ -34,39 +40,50 @@ export function bearer(token: string): { authorization: string } {
   return { authorization: `Bearer ${token}` };
 }
 
-/** A fresh database, store, hub and app per test; the clock is settable. */
+/** A notifier's configuration for one test: its own namespace and database, short timings. */
+export function testConfig(namespace: string, env: Record<string, string> = {}): NotifierConfig {
+  return loadConfig({
+    RABBITMQ_URL: servers.rabbitmq,
+    MONGO_URL: mongoUrlForTest(namespace),
+    HERALD_NAMESPACE: namespace,
+    JWT_PUBLIC_KEY: testKeys.publicKeyPem,
+    RETRY_DELAYS_MS: '200',
+    PRESENCE_HEARTBEAT_MS: '200',
+    PRESENCE_EXPIRY_MS: '2000',
+    ...env,
+  });
+}
+
+/**
+ * A notifier replica per test, on a fresh namespace and database; the clock is settable. With
+ * `broker: true` it is started (live queue, publisher, consumer); without, only its store and
+ * HTTP routes are used.
+ */
 export async function createHarness(
-  options: Partial<Pick<NotifierAppDeps, 'stream' | 'logger'>> = {},
+  options: {
+    readonly stream?: StreamOptions;
+    readonly logger?: Logger;
+    readonly broker?: boolean;
+  } = {},
 ) {
   const namespace = uniqueNamespace('notifier');
-  const { client, db }: { client: MongoClient; db: Db } = await connectMongo(
-    mongoUrlForTest(namespace),
-    'notifier-test',
-  );
-  const store = new NotificationsCollection(db);
-  await store.ensureIndexes();
-  const live = new LiveHub();
   let clock = new Date('2025-03-03T09:00:00.000Z');
-  const now = () => clock;
-  const verifier = await createTokenVerifier(testKeys.publicKeyPem);
-  const deps: NotifierAppDeps = {
-    logger: testLogger,
-    readiness: {},
-    notifications: store,
-    live,
-    verifier,
-    now,
-    ...options,
-  };
-  const app = buildApp(deps);
-  const ports: NotifierPorts = { notifications: store, live, heartbeats: new Heartbeats(db), now };
+  const notifier = await createNotifier(testConfig(namespace), {
+    logger: options.logger ?? testLogger,
+    replicaId: `${namespace}r1`,
+    now: () => clock,
+    ...(options.stream ? { stream: options.stream } : {}),
+  });
+  if (options.broker) await notifier.start();
+  const { app, db, hub, ports } = notifier;
   return {
+    namespace,
+    notifier,
     db,
-    store,
-    live,
+    store: notifier.notifications,
+    hub,
     app,
     ports,
-    deps,
     setClock(at: Date) {
       clock = at;
     },
@@ -78,9 +95,11 @@ export async function createHarness(
       return `http://127.0.0.1:${address.port}`;
     },
     async close() {
-      await app.close();
-      await db.dropDatabase();
+      await runShutdownSteps(notifier.shutdown, testLogger);
+      const client = await MongoClient.connect(servers.mongo);
+      await client.db(db.databaseName).dropDatabase();
       await client.close();
+      if (options.broker) await deleteNamespace(namespace);
     },
   };
 }

@@ -1,20 +1,16 @@
-import type { Notification } from '../domain/notification.js';
-import type { LiveFeed } from '../domain/ports.js';
+import type { NotificationCreated } from '@herald/contracts';
 
-export type LiveListener = (notification: Notification) => void;
+/** One open stream, as the hub drives it (a LiveCursor). */
+export interface LiveListener {
+  offer(live: NotificationCreated): void;
+  catchUp(): void;
+}
 
 /**
- * In-memory, per-user fan-out of notifications this process has just stored, for SSE clients.
- *
- * Limitation: it only carries what *this replica* stored. FerretDB has no change streams, so a
- * replica cannot watch the collection for other replicas' inserts; with several replicas, a client
- * streaming from replica A does not see notifications that replica B's consumer stored (the broker,
- * not the user, decides which replica handles an event, so sticky sessions do not help). Clients
- * therefore treat the stream as a hint and re-read `GET /notifications` on (re)connect. A later
- * step could fan out through the broker (a per-replica exclusive queue) or, on a real MongoDB,
- * swap this hub for a change-stream feed behind the same `LiveFeed` port.
+ * This replica's open streams by user. Every replica receives every `notification.created` on its
+ * own live queue (whichever replica stored it) and passes it here, to the streams of its user.
  */
-export class LiveHub implements LiveFeed {
+export class LiveHub {
   readonly #listeners = new Map<string, Set<LiveListener>>();
   readonly #onError: (error: unknown) => void;
 
@@ -22,15 +18,18 @@ export class LiveHub implements LiveFeed {
     this.#onError = options.onListenerError ?? (() => undefined);
   }
 
-  /** Calls `listener` for each new notification of `userId`; returns the unsubscribe function. */
+  /** Adds a stream of `userId`; returns the unsubscribe function. */
   subscribe(userId: string, listener: LiveListener): () => void {
     let set = this.#listeners.get(userId);
     if (!set) {
       set = new Set();
       this.#listeners.set(userId, set);
     }
-    // Wrapped so the same function subscribed twice is two subscriptions.
-    const entry: LiveListener = (notification) => listener(notification);
+    // Wrapped so the same listener subscribed twice is two subscriptions.
+    const entry: LiveListener = {
+      offer: (n) => listener.offer(n),
+      catchUp: () => listener.catchUp(),
+    };
     set.add(entry);
     return () => {
       const current = this.#listeners.get(userId);
@@ -39,15 +38,13 @@ export class LiveHub implements LiveFeed {
     };
   }
 
-  publish(notification: Notification): void {
-    for (const listener of this.#listeners.get(notification.userId) ?? []) {
-      // One broken stream must not keep the others (or the handler that stored it) from going on.
-      try {
-        listener(notification);
-      } catch (error) {
-        this.#onError(error);
-      }
-    }
+  dispatch(live: NotificationCreated): void {
+    this.#each(this.#listeners.get(live.userId) ?? [], (listener) => listener.offer(live));
+  }
+
+  /** The live queue was (re)subscribed: every stream reads from the store what it may have missed. */
+  catchUpAll(): void {
+    for (const set of this.#listeners.values()) this.#each(set, (listener) => listener.catchUp());
   }
 
   /** Open subscriptions of one user (or of everyone): bounds streams per user, and shows leaks. */
@@ -56,5 +53,16 @@ export class LiveHub implements LiveFeed {
     let total = 0;
     for (const set of this.#listeners.values()) total += set.size;
     return total;
+  }
+
+  #each(listeners: Iterable<LiveListener>, call: (listener: LiveListener) => void): void {
+    for (const listener of listeners) {
+      // One broken stream must not keep the others from going on.
+      try {
+        call(listener);
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
   }
 }

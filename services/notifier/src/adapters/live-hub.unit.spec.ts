@@ -1,39 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import type { Notification } from '../domain/notification.js';
-import { LiveHub } from './live-hub.js';
+import type { NotificationCreated } from '@herald/contracts';
+import { LiveHub, type LiveListener } from './live-hub.js';
 
-function aNotification(userId: string, id = `e-1:${userId}`): Notification {
+function aLive(userId: string, seq = 1): NotificationCreated {
   return {
-    id,
     userId,
-    kind: 'mentioned',
-    title: 'Ada mentioned you',
-    body: 'hi',
-    eventId: 'e-1',
-    createdAt: new Date(0),
-    readAt: null,
+    seq,
+    notification: {
+      id: `e-${seq}:${userId}`,
+      kind: 'mentioned',
+      title: 'Ada mentioned you',
+      body: 'hi',
+      createdAt: new Date(0).toISOString(),
+      readAt: null,
+    },
+  };
+}
+
+/** A listener that writes what it is told into `log`, prefixed with `name`. */
+function recorder(log: string[], name: string): LiveListener {
+  return {
+    offer: (live) => log.push(`${name} ${live.notification.id}`),
+    catchUp: () => log.push(`${name} catch-up`),
   };
 }
 
 describe('LiveHub', () => {
-  it("delivers a notification to its user's listeners only", () => {
+  it("passes a notification to its user's streams only", () => {
     const hub = new LiveHub();
-    const ada: string[] = [];
-    const grace: string[] = [];
-    hub.subscribe('ada', (n) => ada.push(n.id));
-    hub.subscribe('ada', (n) => ada.push(`second ${n.id}`));
-    hub.subscribe('grace', (n) => grace.push(n.id));
+    const log: string[] = [];
+    hub.subscribe('ada', recorder(log, 'ada 1'));
+    hub.subscribe('ada', recorder(log, 'ada 2'));
+    hub.subscribe('grace', recorder(log, 'grace'));
 
-    hub.publish(aNotification('ada'));
+    hub.dispatch(aLive('ada'));
 
-    expect(ada).toEqual(['e-1:ada', 'second e-1:ada']);
-    expect(grace).toEqual([]);
+    expect(log).toEqual(['ada 1 e-1:ada', 'ada 2 e-1:ada']);
   });
 
-  it('stops delivering after unsubscribe and forgets users with no listeners', () => {
+  it('tells every stream to catch up', () => {
     const hub = new LiveHub();
-    const seen: string[] = [];
-    const listener = (n: Notification) => seen.push(n.id);
+    const log: string[] = [];
+    hub.subscribe('ada', recorder(log, 'ada'));
+    hub.subscribe('grace', recorder(log, 'grace'));
+
+    hub.catchUpAll();
+
+    expect(log).toEqual(['ada catch-up', 'grace catch-up']);
+  });
+
+  it('stops passing after unsubscribe and forgets users with no streams', () => {
+    const hub = new LiveHub();
+    const log: string[] = [];
+    const listener = recorder(log, 'ada');
     const first = hub.subscribe('ada', listener);
     const second = hub.subscribe('ada', listener);
     expect(hub.listeners('ada')).toBe(2);
@@ -41,26 +60,29 @@ describe('LiveHub', () => {
     first();
     first();
     expect(hub.listeners('ada')).toBe(1);
-    hub.publish(aNotification('ada', 'one'));
+    hub.dispatch(aLive('ada', 1));
     second();
-    hub.publish(aNotification('ada', 'two'));
+    hub.dispatch(aLive('ada', 2));
 
-    expect(seen).toEqual(['one']);
+    expect(log).toEqual(['ada e-1:ada']);
     expect(hub.listeners('ada')).toBe(0);
     expect(hub.listeners()).toBe(0);
   });
 
-  it('keeps delivering to the others when one listener throws, and reports it', () => {
+  it('keeps passing to the others when one stream throws, and reports it', () => {
     const errors: unknown[] = [];
     const hub = new LiveHub({ onListenerError: (error) => errors.push(error) });
-    const seen: string[] = [];
-    hub.subscribe('ada', () => {
-      throw new Error('socket gone');
+    const log: string[] = [];
+    hub.subscribe('ada', {
+      offer: () => {
+        throw new Error('socket gone');
+      },
+      catchUp: () => undefined,
     });
-    hub.subscribe('ada', (n) => seen.push(n.id));
+    hub.subscribe('ada', recorder(log, 'ada'));
 
-    expect(() => hub.publish(aNotification('ada'))).not.toThrow();
-    expect(seen).toEqual(['e-1:ada']);
+    expect(() => hub.dispatch(aLive('ada'))).not.toThrow();
+    expect(log).toEqual(['ada e-1:ada']);
     expect(errors).toEqual([new Error('socket gone')]);
   });
 });

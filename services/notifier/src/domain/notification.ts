@@ -1,6 +1,6 @@
-/** What a notification is about; the client picks an icon and wording by it. */
-export type NotificationKind =
-  'welcome' | 'task-assigned' | 'mentioned' | 'task-overdue' | 'workspace-invite';
+import type { NotificationKind } from '@herald/contracts';
+
+export type { NotificationKind };
 
 /** An in-app notification, as the inbox shows it. */
 export interface Notification {
@@ -20,6 +20,14 @@ export interface Notification {
   readonly eventId: string;
   readonly createdAt: Date;
   readonly readAt: Date | null;
+}
+
+/**
+ * A notification as stored, with its place in its user's inbox: 1, 2, 3… without gaps, so seq N
+ * stored means every seq below N is stored too. Live streams send it as the SSE id.
+ */
+export interface StoredNotification extends Notification {
+  readonly seq: number;
 }
 
 export function notificationId(eventId: string, userId: string): string {

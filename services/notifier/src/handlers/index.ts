@@ -6,7 +6,9 @@ import { onCommentCreated } from './comment-created.js';
 import { onTaskAssigned } from './task-assigned.js';
 import { onTaskOverdue } from './task-overdue.js';
 import { onUserRegistered } from './user-registered.js';
+import { onWorkspaceCreated } from './workspace-created.js';
 import { onWorkspaceMemberInvited } from './workspace-member-invited.js';
+import { onWorkspaceMemberJoined } from './workspace-member-joined.js';
 
 export type NotifierEvent = ConsumedBy<'notifier'>;
 
@@ -18,7 +20,9 @@ export const handlers: {
   readonly [K in NotifierEvent]: (event: Event<K>, ports: NotifierPorts) => Promise<void>;
 } = {
   'user.registered': onUserRegistered,
+  'workspace.created': onWorkspaceCreated,
   'workspace.member-invited': onWorkspaceMemberInvited,
+  'workspace.member-joined': onWorkspaceMemberJoined,
   'task.assigned': onTaskAssigned,
   'comment.created': onCommentCreated,
   'task.overdue': onTaskOverdue,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { NotificationItem } from '@herald/contracts';
 import { AppError, type HttpServer } from '@herald/runtime';
 import { decodeCursor } from '../domain/cursor.js';
 import { inboxPage } from '../domain/inbox.js';
 import type { NotificationStore } from '../domain/ports.js';
+import { toItem } from '../domain/views.js';
 import type { Authenticator } from './authenticate.js';
-import { NotificationView, toView } from './views.js';
 
 export const maxPageSize = 100;
 
@@ -28,7 +29,7 @@ export const InboxQuery = z.strictObject({
 });
 
 export const InboxPageView = z.object({
-  items: z.array(NotificationView),
+  items: z.array(NotificationItem),
   nextCursor: z.string().nullable(),
 });
 
@@ -58,7 +59,7 @@ export function notificationRoutes(app: HttpServer, deps: InboxDeps): void {
         unreadOnly: unread,
         ...(cursor ? { after: cursor } : {}),
       });
-      return { items: page.items.map(toView), nextCursor: page.nextCursor };
+      return { items: page.items.map(toItem), nextCursor: page.nextCursor };
     },
   );
 
@@ -75,7 +76,7 @@ export function notificationRoutes(app: HttpServer, deps: InboxDeps): void {
     '/notifications/:id/read',
     {
       onRequest: auth.bearer,
-      schema: { params: ById, response: { 200: NotificationView } },
+      schema: { params: ById, response: { 200: NotificationItem } },
     },
     async (request) => {
       const read = await notifications.markRead(
@@ -85,7 +86,7 @@ export function notificationRoutes(app: HttpServer, deps: InboxDeps): void {
       );
       // Someone else's notification answers exactly like a missing one.
       if (!read) throw new AppError('notFound', 'no such notification');
-      return toView(read);
+      return toItem(read);
     },
   );
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { eventually } from '@herald/testkit';
+import { BrokerUnavailable } from '@herald/bus';
+import { eventually, openStream } from '@herald/testkit';
 import { aCommentCreated, aTaskAssigned, people } from '../../test/events.js';
 import { badTokens, bearer, createHarness, tokenFor, type Harness } from '../../test/harness.js';
-import { openStream } from '../../test/sse.js';
 import { onCommentCreated } from '../handlers/comment-created.js';
 import { onTaskAssigned } from '../handlers/task-assigned.js';
 
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function start(options: Parameters<typeof createHarness>[0] = {}) {
-  h = await createHarness(options);
+  h = await createHarness({ broker: true, ...options });
   return { harness: h, url: `${await h.listen()}/notifications/stream` };
 }
 
@@ -47,8 +47,9 @@ describe('GET /notifications/stream', () => {
     });
     const [event] = grace.events();
     expect(grace.headers['content-type']).toMatch(/^text\/event-stream/);
-    expect(event).toMatchObject({ id: `${mention.id}:u-grace`, event: 'notification' });
+    expect(event).toMatchObject({ id: '1', event: 'notification' });
     expect(JSON.parse(event?.data ?? '')).toEqual(inbox.json<{ items: unknown[] }>().items[0]);
+    expect(JSON.parse(event?.data ?? '')).toMatchObject({ id: `${mention.id}:u-grace` });
     expect(ada.events().map((e) => JSON.parse(e.data ?? '') as { kind: string })).toEqual([
       expect.objectContaining({ kind: 'task-assigned' }),
     ]);
@@ -64,10 +65,48 @@ describe('GET /notifications/stream', () => {
     await onTaskAssigned(aTaskAssigned(people.grace), harness.ports);
 
     await grace.until('the assignment', (t) => t.includes('task-assigned'));
-    expect(grace.events().map((e) => e.id)).toEqual([
+    expect(grace.events().map((e) => e.id)).toEqual(['1', '2']);
+    expect(grace.events().map((e) => (JSON.parse(e.data ?? '{}') as { id: string }).id)).toEqual([
       `${mention.id}:u-grace`,
       expect.stringMatching(/:u-grace$/),
     ]);
+  });
+
+  it('streams a notification whose announcement failed once its event is handled again', async () => {
+    const { harness, url } = await start();
+    const grace = await connect(url, bearer(await tokenFor(people.grace.userId)));
+    const mention = aCommentCreated([people.grace]);
+    const brokerAway = {
+      ...harness.ports,
+      live: { publish: () => Promise.reject(new BrokerUnavailable('broker away')) },
+    };
+
+    await expect(onCommentCreated(mention, brokerAway)).rejects.toThrow(/broker away/);
+    // The consumer's retry of the event: it stores nothing new, and announces again.
+    await onCommentCreated(mention, harness.ports);
+    await onTaskAssigned(aTaskAssigned(people.grace), harness.ports);
+
+    await grace.until('the assignment', (t) => t.includes('task-assigned'));
+    expect(grace.events().map((e) => e.id)).toEqual(['1', '2']);
+    expect(JSON.parse(grace.events()[0]?.data ?? '{}')).toMatchObject({
+      id: `${mention.id}:u-grace`,
+    });
+  });
+
+  it('refuses a Last-Event-ID it did not send, with 400 and the reason', async () => {
+    const { harness } = await start();
+    const token = await tokenFor(people.grace.userId);
+    // The last one is an id the stream sent before ids became seqs.
+    const ids = ['abc', '-1', '1.5', '01', `${aCommentCreated([people.grace]).id}:u-grace`];
+
+    for (const id of ids) {
+      const answer = await harness.app.inject({
+        url: '/notifications/stream',
+        headers: { ...bearer(token), 'last-event-id': id },
+      });
+      expect({ id, status: answer.statusCode }).toEqual({ id, status: 400 });
+      expect(answer.json<{ message: string }>().message).toMatch(/last-event-id/i);
+    }
   });
 
   it('accepts the token as ?access_token= and keeps it out of the logs', async () => {
@@ -112,13 +151,13 @@ describe('GET /notifications/stream', () => {
     const token = await tokenFor(people.grace.userId);
     const first = await connect(url, bearer(token));
     const second = await connect(url, bearer(token));
-    expect(harness.live.listeners('u-grace')).toBe(2);
+    expect(harness.hub.listeners('u-grace')).toBe(2);
 
     await first.close();
-    await eventually('first listener gone', () => harness.live.listeners('u-grace') === 1);
+    await eventually('first listener gone', () => harness.hub.listeners('u-grace') === 1);
     await second.close();
 
-    await eventually('no listeners left', () => harness.live.listeners() === 0);
+    await eventually('no listeners left', () => harness.hub.listeners() === 0);
   });
 
   it('refuses more open streams per user than allowed, with 429', async () => {
@@ -141,6 +180,6 @@ describe('GET /notifications/stream', () => {
     await harness.app.close();
 
     await eventually('stream ended', () => grace.ended());
-    expect(harness.live.listeners()).toBe(0);
+    expect(harness.hub.listeners()).toBe(0);
   });
 });

@@ -1,49 +1,72 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { errorMessage } from '@herald/bus';
+import type { NotificationCreated } from '@herald/contracts';
 import { AppError, type HttpServer } from '@herald/runtime';
-import type { Notification } from '../domain/notification.js';
+import type { LiveHub } from '../adapters/live-hub.js';
+import { LiveCursor } from '../domain/live-cursor.js';
+import type { NotificationStore } from '../domain/ports.js';
+import { toLive } from '../domain/views.js';
 import { tokenParam, type Authenticator } from './authenticate.js';
-import { toView } from './views.js';
-
-/** The side of the live hub a stream needs. */
-export interface LiveSubscriptions {
-  subscribe(userId: string, listener: (notification: Notification) => void): () => void;
-  listeners(userId: string): number;
-}
 
 export interface StreamOptions {
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
   readonly heartbeatMs?: number;
-  /** Open streams one user may hold (tabs, devices); more are refused with 429. */
+  /** Open streams one user may hold on one replica (tabs, devices); more are refused with 429. */
   readonly maxStreamsPerUser?: number;
   /** A client this far behind (unsent bytes) is disconnected rather than buffered without bound. */
   readonly maxBufferedBytes?: number;
   /** EventSource's reconnect delay, sent to the client. */
   readonly retryMs?: number;
+  /** A reconnect replays at most this many missed notifications, the newest; see `missed`. */
+  readonly replayLimit?: number;
 }
 
+const defaultReplayLimit = 100;
+
 export interface StreamDeps {
-  readonly live: LiveSubscriptions;
+  readonly hub: Pick<LiveHub, 'subscribe' | 'listeners'>;
+  readonly notifications: Pick<NotificationStore, 'after' | 'latestSeq'>;
+  /** Counts the stream in this replica's presence until it closes. */
+  readonly presence: { enter(userId: string): () => void };
   readonly auth: Authenticator;
   readonly options?: StreamOptions;
 }
 
-export function sseEvent(notification: Notification): string {
+/** The id of the last event a reconnecting EventSource saw. */
+export const StreamHeaders = z.object({
+  'last-event-id': z
+    .string()
+    .regex(/^(0|[1-9]\d{0,14})$/, 'expected the id of an event this stream sent (a whole number)')
+    .transform(Number)
+    .optional(),
+});
+
+/** One notification: its seq is the SSE id, so a reconnect resumes right after it. */
+export function sseEvent(live: NotificationCreated): string {
   // JSON.stringify escapes newlines, so the payload is one `data:` line.
-  return `id: ${notification.id}\nevent: notification\ndata: ${JSON.stringify(toView(notification))}\n\n`;
+  return `id: ${live.seq}\nevent: notification\ndata: ${JSON.stringify(live.notification)}\n\n`;
+}
+
+/** Notifications after `after` up to `until` will not come on this stream: read the inbox. */
+export function sseMissed(after: number, until: number): string {
+  const data = JSON.stringify({ after, until, count: until - after });
+  return `id: ${until}\nevent: missed\ndata: ${data}\n\n`;
 }
 
 /**
- * `GET /notifications/stream`: Server-Sent Events of the caller's notifications as this replica
- * stores them (see LiveHub for what a multi-replica deployment misses). Notifications stored before
- * the stream opened are read with `GET /notifications`.
+ * `GET /notifications/stream`: Server-Sent Events of the caller's notifications, whichever replica
+ * stored them (every replica receives every notification on its live queue). A new stream starts
+ * at the newest stored notification; with `Last-Event-ID` it first sends what the caller missed
+ * (at most `replayLimit`, the newest, after a `missed` event for the rest), then goes on live.
  */
 export function streamRoutes(app: HttpServer, deps: StreamDeps): void {
-  const { live, auth } = deps;
+  const { hub, notifications, presence, auth } = deps;
   const heartbeatMs = deps.options?.heartbeatMs ?? 15_000;
   const maxStreams = deps.options?.maxStreamsPerUser ?? 10;
   const maxBuffered = deps.options?.maxBufferedBytes ?? 1024 * 1024;
   const retryMs = deps.options?.retryMs ?? 3_000;
+  const replayLimit = deps.options?.replayLimit ?? defaultReplayLimit;
   const open = new Set<ServerResponse>();
 
   // Open streams never finish by themselves; end them so close() (SIGTERM) does not wait on them.
@@ -57,11 +80,14 @@ export function streamRoutes(app: HttpServer, deps: StreamDeps): void {
       onRequest: auth.bearerOrQuery,
       // A HEAD would hold a connection open with nothing to show for it.
       exposeHeadRoute: false,
-      schema: { querystring: z.strictObject({ [tokenParam]: z.string().optional() }) },
+      schema: {
+        querystring: z.strictObject({ [tokenParam]: z.string().optional() }),
+        headers: StreamHeaders,
+      },
     },
     async (request, reply) => {
       const { userId } = auth.caller(request);
-      if (live.listeners(userId) >= maxStreams) {
+      if (hub.listeners(userId) >= maxStreams) {
         throw new AppError('tooManyRequests', `at most ${maxStreams} open streams per user`);
       }
       reply.hijack();
@@ -73,22 +99,46 @@ export function streamRoutes(app: HttpServer, deps: StreamDeps): void {
         'x-accel-buffering': 'no',
       });
       const write = (chunk: string) => {
+        if (response.writableEnded || response.destroyed) return;
         if (!response.write(chunk) && response.writableLength > maxBuffered) {
           request.log.warn({ userId }, 'stream client too slow; disconnecting');
           response.destroy();
         }
       };
-      write(`: connected\nretry: ${retryMs}\n\n`);
-      const unsubscribe = live.subscribe(userId, (notification) => write(sseEvent(notification)));
+      write(`retry: ${retryMs}\n\n`);
+      const cursor = new LiveCursor<NotificationCreated>({
+        read: async (after, limit) => (await notifications.after(userId, after, limit)).map(toLive),
+        latest: () => notifications.latestSeq(userId),
+        output: {
+          item: (live) => write(sseEvent(live)),
+          position: (seq) => write(`id: ${seq}\n\n`),
+          skipped: (after, until) => write(sseMissed(after, until)),
+        },
+        onError: (error) => {
+          // The client reconnects with the last id it got and resumes from the store then.
+          request.log.warn({ userId, err: errorMessage(error) }, 'stream cannot read the store');
+          response.end();
+        },
+        replayLimit,
+      });
+      // Subscribed before the cursor reads the store: nothing stored in between goes unseen.
+      const unsubscribe = hub.subscribe(userId, cursor);
+      const leave = presence.enter(userId);
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs);
       open.add(response);
       response.once('close', () => {
         clearInterval(heartbeat);
+        cursor.close();
         unsubscribe();
+        leave();
         open.delete(response);
         request.log.debug({ userId }, 'stream closed');
       });
-      request.log.debug({ userId }, 'stream opened');
+      const lastEventId = request.headers['last-event-id'];
+      await cursor.open(lastEventId);
+      // From here on, whatever is stored reaches this stream: the client may rely on it.
+      write(': connected\n\n');
+      request.log.debug({ userId, lastEventId }, 'stream opened');
     },
   );
 }

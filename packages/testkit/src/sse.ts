@@ -1,5 +1,5 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { eventually } from '@herald/testkit';
+import { eventually } from './wait.js';
 
 export interface SseEvent {
   readonly id?: string;
@@ -7,22 +7,25 @@ export interface SseEvent {
   readonly data?: string;
 }
 
-/** Parses the complete events in an SSE text (comment lines are skipped). */
-export function parseSse(text: string): SseEvent[] {
+/** The complete blocks of an SSE text, comment lines skipped (an `id:`-only block included). */
+function parseBlocks(text: string): SseEvent[] {
   const blocks = text.split('\n\n').slice(0, -1);
-  return blocks
-    .map((block) => {
-      const event: Record<string, string> = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        event[field] = event[field] === undefined ? value : `${event[field]}\n${value}`;
-      }
-      return event;
-    })
-    .filter((event) => event.data !== undefined);
+  return blocks.map((block) => {
+    const event: Record<string, string> = {};
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      event[field] = event[field] === undefined ? value : `${event[field]}\n${value}`;
+    }
+    return event;
+  });
+}
+
+/** Parses the complete events in an SSE text: those with data, as EventSource dispatches them. */
+export function parseSse(text: string): SseEvent[] {
+  return parseBlocks(text).filter((event) => event.data !== undefined);
 }
 
 export interface OpenStream {
@@ -30,6 +33,8 @@ export interface OpenStream {
   readonly headers: IncomingHttpHeaders;
   text(): string;
   events(): SseEvent[];
+  /** What EventSource would send as `Last-Event-ID` on reconnecting: the last `id:` received. */
+  lastEventId(): string | undefined;
   /** True once the server ended the response or the connection closed. */
   ended(): boolean;
   until(what: string, predicate: (text: string) => boolean, timeoutMs?: number): Promise<boolean>;
@@ -62,6 +67,7 @@ export function openStream(url: string, headers: Record<string, string> = {}): P
         headers: response.headers,
         text: () => text,
         events: () => parseSse(text),
+        lastEventId: () => parseBlocks(text).findLast((block) => block.id !== undefined)?.id,
         ended: () => ended,
         until: (what, predicate, timeoutMs = 10_000) =>
           eventually(what, () => predicate(text), timeoutMs),
