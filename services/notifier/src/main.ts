@@ -10,6 +10,7 @@ import {
   mongoReachable,
   processedEventsKeptMs,
   startPruning,
+  storeOutage,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { LiveHub } from './adapters/live-hub.js';
@@ -48,6 +49,7 @@ const consumer = new Consumer({
   name: consumerName,
   logger,
   prefetch: config.PREFETCH,
+  outage: storeOutage(db),
 });
 registerHandlers(consumer, services.notifier.consumes, ports, processed);
 observeConsumer(consumer, metrics, 'notifier');
