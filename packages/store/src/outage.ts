@@ -27,13 +27,18 @@ const unavailableCodes = new Set([
 ]);
 
 /**
- * True when `error` (or an error in its `cause` chain) says the store cannot be reached: refused,
+ * True when `error` (or an error it wraps) says the store cannot be reached: refused,
  * reset or timed-out connections and cleared pools (all `MongoNetworkError`), no server selectable
  * within `serverSelectionTimeoutMS`, a client not connected, or a server that is shutting down or
  * not primary. A duplicate key, a validation error or a bad query are not outages.
  */
 export function isStoreUnavailable(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+  // Bounded: a cause chain could loop.
+  for (
+    let e: unknown = error, depth = 0;
+    e instanceof Error && depth < 8;
+    e = wrapped(e), depth++
+  ) {
     if (
       e instanceof MongoNetworkError ||
       e instanceof MongoServerSelectionError ||
@@ -45,6 +50,12 @@ export function isStoreUnavailable(error: unknown): boolean {
       return true;
   }
   return false;
+}
+
+/** The error inside `error`: its cause, or the driver error a bulk write wraps (`errorResponse`). */
+function wrapped(error: Error): unknown {
+  if (error.cause !== undefined) return error.cause;
+  return error instanceof MongoServerError ? error.errorResponse : undefined;
 }
 
 /**

@@ -9,3 +9,4 @@ export * from './system.js';
 export * from './api-client.js';
 export * from './scheduler.js';
 export * from './workspace.js';
+export * from './tcp-proxy.js';
