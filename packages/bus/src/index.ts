@@ -3,7 +3,7 @@ export * from './connection.js';
 export * from './consumer.js';
 export * from './dlq.js';
 export * from './errors.js';
-export * from './outage.js';
+export type { OutagePolicy } from './outage.js';
 export type * from './outcome.js';
 export * from './headers.js';
 export type { Logger } from './logger.js';
