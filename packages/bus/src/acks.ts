@@ -9,7 +9,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
  */
 export class Acks<T> {
   readonly #channel: Channel;
-  readonly #onAcked: (settled: T) => void;
+  readonly #onWritten: (settled: T) => void;
   readonly #onError: (error: unknown) => void;
   /** Delivered and not acked, in delivery order (a Map iterates in insertion order). */
   readonly #unacked = new Map<number, ConsumeMessage>();
@@ -18,9 +18,14 @@ export class Acks<T> {
   #flush: NodeJS.Immediate | undefined;
   #closed = false;
 
-  constructor(channel: Channel, onAcked: (settled: T) => void, onError: (error: unknown) => void) {
+  /** `onWritten` reports each settled message once its ack (or nack) is written. */
+  constructor(
+    channel: Channel,
+    onWritten: (settled: T) => void,
+    onError: (error: unknown) => void,
+  ) {
     this.#channel = channel;
-    this.#onAcked = onAcked;
+    this.#onWritten = onWritten;
     this.#onError = onError;
   }
 
@@ -66,8 +71,25 @@ export class Acks<T> {
     this.#settled.clear();
     for (const [tag, outcome] of settled) {
       this.#unacked.delete(tag);
-      this.#onAcked(outcome);
+      this.#onWritten(outcome);
     }
+  }
+
+  /**
+   * Nacks `message` back to its queue now, then reports `settled`. A pending multiple ack never
+   * covers it: only settled messages at the head of the delivery order are acked that way.
+   */
+  requeue(message: ConsumeMessage, settled: T): void {
+    if (this.#closed) return;
+    this.#unacked.delete(message.fields.deliveryTag);
+    try {
+      this.#channel.nack(message, false, true);
+    } catch (error) {
+      this.close();
+      this.#onError(error);
+      return;
+    }
+    this.#onWritten(settled);
   }
 
   /** The channel closed: its unacked messages go back to the queue, nothing more is acked here. */

@@ -11,6 +11,12 @@ function setup(fail = false) {
       if (fail) throw new Error('Channel closed');
       frames.push(`${allUpTo ? 'upTo' : 'one'}:${m.fields.deliveryTag}`);
     },
+    nack(m: ConsumeMessage, allUpTo?: boolean, requeue?: boolean) {
+      if (fail) throw new Error('Channel closed');
+      frames.push(
+        `nack${allUpTo ? '-upTo' : ''}${requeue ? '-requeue' : ''}:${m.fields.deliveryTag}`,
+      );
+    },
   } as unknown as Channel;
   const reported: string[] = [];
   const errors: unknown[] = [];
@@ -52,6 +58,19 @@ describe('Acks', () => {
     acks.flush();
     expect(frames).toEqual(['one:3', 'one:4', 'upTo:1', 'upTo:2']);
     expect(reported).toEqual(['three', 'four', 'one', 'two']);
+  });
+
+  it('nacks a requeued message at once, and a later multiple ack never covers it', async () => {
+    const { acks, frames, reported, deliver } = setup();
+    const [m1, m2, m3] = deliver(1, 2, 3);
+    acks.requeue(m2!, 'two back');
+    expect(frames).toEqual(['nack-requeue:2']);
+    acks.settle(m1!, 'one');
+    acks.settle(m3!, 'three');
+    await nextTurn();
+    // With 2 no longer outstanding, "up to 3" acks exactly 1 and 3.
+    expect(frames).toEqual(['nack-requeue:2', 'upTo:3']);
+    expect(reported).toEqual(['two back', 'one', 'three']);
   });
 
   it('acks nothing once its channel closed, and reports nothing when the channel refuses', async () => {

@@ -3,6 +3,8 @@ export * from './connection.js';
 export * from './consumer.js';
 export * from './dlq.js';
 export * from './errors.js';
+export type { OutagePolicy } from './outage.js';
+export type * from './outcome.js';
 export * from './headers.js';
 export * from './live-subscriber.js';
 export type { Logger } from './logger.js';

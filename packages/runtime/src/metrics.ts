@@ -3,9 +3,16 @@ import type { HttpServer } from './http.js';
 
 /** The outcome shape a consumer reports (kept structural so runtime does not depend on the bus). */
 export interface ObservedOutcome {
-  readonly status: 'acked' | 'retried' | 'dead-lettered';
+  readonly status: 'acked' | 'retried' | 'dead-lettered' | 'deferred' | 'requeued';
   readonly type: string | undefined;
   readonly durationMs: number;
+  /** Why a requeued message went back to its queue. */
+  readonly cause?: string;
+}
+
+/** The subscription changes a consumer reports (structural, like `ObservedOutcome`). */
+export interface ObservedLifecycle {
+  readonly type: 'cancelled' | 'paused' | 'resumed';
 }
 
 /** One registry per service: process defaults plus Herald's own series. */
@@ -38,6 +45,38 @@ export function createMetrics(service: string) {
       name: 'herald_messages_dead_lettered_total',
       help: 'Messages moved to the DLQ',
       labelNames: labels,
+      registers: [registry],
+    }),
+    deferred: new Counter({
+      name: 'herald_messages_deferred_total',
+      help: 'Messages sent to a wait queue without spending an attempt (the handler threw Deferred)',
+      labelNames: labels,
+      registers: [registry],
+    }),
+    requeued: new Counter({
+      name: 'herald_messages_requeued_total',
+      help:
+        'Messages nacked back to their queue without spending an attempt; cause "outage": the ' +
+        'consumer paused, "move-refused": the broker refused the move to a wait queue or the DLQ',
+      labelNames: [...labels, 'cause'],
+      registers: [registry],
+    }),
+    consumerCancels: new Counter({
+      name: 'herald_consumer_cancels_total',
+      help: 'Subscriptions the broker cancelled (queue deleted, ...); each one is re-subscribed',
+      labelNames: ['queue'],
+      registers: [registry],
+    }),
+    consumerPauses: new Counter({
+      name: 'herald_consumer_pauses_total',
+      help: 'Times consuming paused because a dependency (the store) was down',
+      labelNames: ['queue'],
+      registers: [registry],
+    }),
+    consumerPaused: new Gauge({
+      name: 'herald_consumer_paused',
+      help: '1 while consuming is paused because a dependency (the store) is down',
+      labelNames: ['queue'],
       registers: [registry],
     }),
     handlerSeconds: new Histogram({
@@ -73,22 +112,50 @@ export function createMetrics(service: string) {
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** Counts a consumer's outcomes into the registry. */
+/** Counts a consumer's outcomes and subscription changes into the registry. */
 export function observeConsumer(
-  consumer: { onOutcome(listener: (outcome: ObservedOutcome) => void): unknown },
+  consumer: {
+    onOutcome(listener: (outcome: ObservedOutcome) => void): unknown;
+    onLifecycle(listener: (event: ObservedLifecycle) => void): unknown;
+  },
   metrics: Metrics,
   queue: string,
 ): void {
   consumer.onOutcome((outcome) => {
     const labels = { queue, type: outcome.type ?? 'unknown' };
     metrics.handlerSeconds.observe(labels, outcome.durationMs / 1_000);
-    if (outcome.status === 'acked') {
-      metrics.consumed.inc(labels);
-      return;
+    switch (outcome.status) {
+      case 'acked':
+        metrics.consumed.inc(labels);
+        return;
+      case 'deferred':
+        metrics.deferred.inc(labels);
+        return;
+      case 'requeued':
+        metrics.requeued.inc({ ...labels, cause: outcome.cause ?? 'unknown' });
+        return;
+      case 'retried':
+        metrics.failed.inc(labels);
+        metrics.retried.inc(labels);
+        return;
+      case 'dead-lettered':
+        metrics.failed.inc(labels);
+        metrics.deadLettered.inc(labels);
     }
-    metrics.failed.inc(labels);
-    if (outcome.status === 'retried') metrics.retried.inc(labels);
-    else metrics.deadLettered.inc(labels);
+  });
+  metrics.consumerPaused.set({ queue }, 0);
+  consumer.onLifecycle((event) => {
+    switch (event.type) {
+      case 'cancelled':
+        metrics.consumerCancels.inc({ queue });
+        return;
+      case 'paused':
+        metrics.consumerPauses.inc({ queue });
+        metrics.consumerPaused.set({ queue }, 1);
+        return;
+      case 'resumed':
+        metrics.consumerPaused.set({ queue }, 0);
+    }
   });
 }
 

@@ -65,11 +65,15 @@ export class BatchedInserts<T extends Document> {
         for (const p of batch) p.fail(error);
         return;
       }
-      const failed = new Map([error.writeErrors].flat().map((e) => [e.index, e]));
+      const writeErrors = [error.writeErrors].flat();
+      const failed = new Map(writeErrors.map((e) => [e.index, e]));
+      // The driver wraps a lost connection in the same error, with no write error per document
+      // and nothing inserted: a document is stored only if every one is accounted for.
+      const accounted = error.insertedCount + writeErrors.length === batch.length;
       for (const [index, p] of batch.entries()) {
         const writeError = failed.get(index);
-        if (!writeError) p.settle(true);
-        else if (writeError.code === DUPLICATE_KEY) p.settle(false);
+        if (writeError?.code === DUPLICATE_KEY) p.settle(false);
+        else if (!writeError && accounted) p.settle(true);
         else p.fail(error);
       }
     }

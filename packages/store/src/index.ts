@@ -1,4 +1,5 @@
 export * from './mongo.js';
+export * from './outage.js';
 export * from './outbox.js';
 export * from './processed-events.js';
 export * from './heartbeats.js';

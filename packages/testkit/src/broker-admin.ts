@@ -57,8 +57,27 @@ export async function queueDepth(queue: string): Promise<number> {
   return info.messages ?? 0;
 }
 
-/** Deletes every queue and exchange of a test namespace. */
+/**
+ * Applies a policy (e.g. `{ 'max-length': 0, overflow: 'reject-publish' }`) to the queues matching
+ * `pattern`. Name it after the test's namespace: `deleteNamespace` removes it with the queues.
+ */
+export async function setPolicy(
+  name: string,
+  pattern: string,
+  definition: Record<string, unknown>,
+): Promise<void> {
+  await management(`/policies/%2F/${encodeURIComponent(name)}`, {
+    method: 'PUT',
+    body: JSON.stringify({ pattern, definition, 'apply-to': 'queues', priority: 999 }),
+  });
+}
+
+/** Deletes every queue, exchange and policy of a test namespace. */
 export async function deleteNamespace(namespace: string): Promise<void> {
+  const policies = (await (await management('/policies/%2F')).json()) as { name: string }[];
+  for (const p of policies.filter((p) => p.name.startsWith(namespace))) {
+    await management(`/policies/%2F/${encodeURIComponent(p.name)}`, { method: 'DELETE' });
+  }
   const queues = (await (await management('/queues/%2F')).json()) as { name: string }[];
   for (const q of queues.filter((q) => q.name.startsWith(namespace))) {
     await management(`/queues/%2F/${encodeURIComponent(q.name)}`, { method: 'DELETE' });

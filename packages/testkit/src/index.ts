@@ -10,4 +10,4 @@ export * from './api-client.js';
 export * from './scheduler.js';
 export * from './workspace.js';
 export * from './sse.js';
-export * from './proxy.js';
+export * from './tcp-proxy.js';

@@ -10,6 +10,7 @@ import {
   mongoReachable,
   processedEventsKeptMs,
   startPruning,
+  storeOutage,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { FeedCollection } from './adapters/feed-collection.js';
@@ -57,6 +58,7 @@ const consumer = new Consumer({
   name: 'activity',
   logger,
   prefetch: config.PREFETCH,
+  outage: storeOutage(db),
 });
 const processed = new ProcessedEvents(db);
 subscribe(consumer, processed, ports);

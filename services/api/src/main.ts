@@ -12,6 +12,7 @@ import {
   mongoReachable,
   processedEventsKeptMs,
   startPruning,
+  storeOutage,
   type EventsWritten,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
@@ -53,6 +54,7 @@ const consumer = new Consumer({
   name: 'api',
   logger,
   prefetch: 10,
+  outage: storeOutage(db),
 });
 const heartbeats = new Heartbeats(db, (slot) =>
   metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),

@@ -10,6 +10,7 @@ import {
   mongoReachable,
   processedEventsKeptMs,
   startPruning,
+  storeOutage,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { createOutboxTransport, createSmtpTransport } from './adapters/nodemailer-transport.js';
@@ -73,6 +74,7 @@ const consumer = new Consumer({
   name: 'mailer',
   logger,
   prefetch: config.PREFETCH,
+  outage: storeOutage(db),
 });
 // Each event runs its handler once (processed-events record); the sent-log covers partial sends.
 subscribeOnce(consumer, {

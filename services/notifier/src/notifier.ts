@@ -11,6 +11,7 @@ import {
   mongoReachable,
   processedEventsKeptMs,
   startPruning,
+  storeOutage,
 } from '@herald/store';
 import { brokerLiveFeed } from './adapters/broker-live-feed.js';
 import { LiveHub } from './adapters/live-hub.js';
@@ -122,6 +123,7 @@ export async function createNotifier(config: NotifierConfig, options: NotifierOp
     name: consumerName,
     logger,
     prefetch: config.PREFETCH,
+    outage: storeOutage(db),
   });
   registerHandlers(consumer, services.notifier.consumes, ports, processed);
   if (metrics) observeConsumer(consumer, metrics, 'notifier');

@@ -152,10 +152,10 @@ describe('two notifier replicas', () => {
     // A reaches the broker through a proxy the test can cut: a partition of A alone.
     const proxy = await startTcpProxy(servers.rabbitmq);
     cleanups.push(() => proxy.close());
-    const a = await replica('a', { RABBITMQ_URL: proxy.url(servers.rabbitmq) });
+    const a = await replica('a', { RABBITMQ_URL: proxy.url });
     const onA = await stream(a.url, 'u-grace');
 
-    proxy.cut();
+    await proxy.cut();
     await eventually('A off the broker', () => !a.notifier.connection.connected);
     const sent: string[] = [];
     for (let n = 0; n < 3; n++) {
@@ -163,7 +163,7 @@ describe('two notifier replicas', () => {
     }
     await eventually('B stored all three', () => b.outcomes.seen.length === 3);
     expect(received(onA)).toEqual([]);
-    proxy.restore();
+    await proxy.restore();
 
     // No new notification: what brings them is A's live queue coming back.
     await onA.until('the three, once A is back', () => received(onA).length === 3, 30_000);
