@@ -57,11 +57,16 @@ export async function queueDepth(queue: string): Promise<number> {
   return info.messages ?? 0;
 }
 
+/** Deletes one queue, as an operator would (its messages and bindings go with it). */
+export async function deleteQueue(queue: string): Promise<void> {
+  await management(`/queues/%2F/${encodeURIComponent(queue)}`, { method: 'DELETE' });
+}
+
 /** Deletes every queue and exchange of a test namespace. */
 export async function deleteNamespace(namespace: string): Promise<void> {
   const queues = (await (await management('/queues/%2F')).json()) as { name: string }[];
   for (const q of queues.filter((q) => q.name.startsWith(namespace))) {
-    await management(`/queues/%2F/${encodeURIComponent(q.name)}`, { method: 'DELETE' });
+    await deleteQueue(q.name);
   }
   const exchanges = (await (await management('/exchanges/%2F')).json()) as { name: string }[];
   for (const e of exchanges.filter((e) => e.name.startsWith(namespace))) {
