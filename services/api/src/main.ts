@@ -42,7 +42,14 @@ const publisher = new Publisher({
   logger,
   onConfirmed: (exchange, seconds) => metrics.publishConfirmSeconds.observe({ exchange }, seconds),
 });
-const relay = new OutboxRelay({ db, collections: outboxCollections, sink: publisher, logger });
+const relay = new OutboxRelay({
+  db,
+  collections: outboxCollections,
+  sink: publisher,
+  logger,
+  onReturned: ({ exchange, routingKey }) =>
+    metrics.outboxReturned.inc({ exchange, routing_key: routingKey }),
+});
 await relay.ensureIndexes();
 const now = () => new Date();
 
