@@ -20,6 +20,7 @@ import {
   type ServiceName,
   type TestSmtpServer,
 } from '@herald/testkit';
+import { metricSum } from './support/metrics.js';
 import { expectedEffects, foundEffects, storedEvents, type Effects } from './support/effects.js';
 
 const namespace = uniqueNamespace('reset');
@@ -56,14 +57,6 @@ afterAll(async () => {
 });
 
 const dbOf = (url: string): Db => mongo.db(new URL(url).pathname.slice(1));
-
-async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${api.services.api!.url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
 
 /** What the stored events call for, and what the consumers did so far. */
 async function effects(): Promise<{ expected: Effects; found: Effects }> {
@@ -107,13 +100,17 @@ it('relays a backlog written before the broker was reset, once each, when the co
   // The API relays its backlog into the empty broker: each comment comes back, and waits.
   await eventually(
     'the backlog returned',
-    async () => (await metric('herald_outbox_returned_total')) === backlog,
+    async () =>
+      (await metricSum(api.services.api!.url, 'herald_outbox_returned_total')) === backlog,
     60_000,
   );
 
   consumers = await startSystem({ namespace, services: consumerServices, env });
   await eventually('every effect after the reset', settled, 90_000);
-  await eventually('outbox empty', async () => (await metric('herald_outbox_backlog')) === 0);
+  await eventually(
+    'outbox empty',
+    async () => (await metricSum(api.services.api!.url, 'herald_outbox_backlog')) === 0,
+  );
   for (const queue of consumerServices) {
     await eventually(
       `${queue} drained`,

@@ -16,6 +16,7 @@ import {
   type RunningSystem,
   type TestSmtpServer,
 } from '@herald/testkit';
+import { metricSum } from './support/metrics.js';
 import { expectedEffects, foundEffects, storedEvents } from './support/effects.js';
 
 const namespace = uniqueNamespace('early');
@@ -52,15 +53,6 @@ async function acceptPathStored(apiDb: Db, email: string): Promise<string> {
   );
   if (!invite) throw new Error(`no invite stored for ${email}`);
   return acceptPathFrom(invite.data.acceptUrl);
-}
-
-/** The sum of a Prometheus counter or gauge over all its label sets. */
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
 /** The API's log lines saying which routes the broker returned events on. */
@@ -128,7 +120,7 @@ it(
     // Every one came back (no queue anywhere) and waits; each route is logged once, not per event.
     await eventually(
       'every event returned',
-      async () => (await metric(apiUrl, 'herald_outbox_returned_total')) === events.length,
+      async () => (await metricSum(apiUrl, 'herald_outbox_returned_total')) === events.length,
     );
     expect(returnedRoutes(api.services.api!.output())).toEqual(types);
 
@@ -157,7 +149,7 @@ it(
     // Nothing left to come: the outbox waits for nothing and every queue is empty.
     await eventually(
       'outbox empty',
-      async () => (await metric(apiUrl, 'herald_outbox_backlog')) === 0,
+      async () => (await metricSum(apiUrl, 'herald_outbox_backlog')) === 0,
     );
     for (const queue of ['mailer', 'notifier', 'activity']) {
       await eventually(
