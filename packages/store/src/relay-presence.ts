@@ -25,6 +25,7 @@ export class RelayPresence {
   readonly #options: RelayPresenceOptions;
   /** When this relay's last beat was stored. */
   #beatAt: number | undefined;
+  #beating: Promise<void> | undefined;
 
   constructor(db: Db, id: string, options: RelayPresenceOptions) {
     this.id = id;
@@ -36,9 +37,17 @@ export class RelayPresence {
     return this.#options;
   }
 
-  async beat(now: Date): Promise<void> {
-    await this.#collection.updateOne({ _id: this.id }, { $set: { seenAt: now } }, { upsert: true });
-    this.#beatAt = now.getTime();
+  /** Records that this relay is alive; calls made while one is on its way share it. */
+  beat(now: Date): Promise<void> {
+    this.#beating ??= this.#collection
+      .updateOne({ _id: this.id }, { $set: { seenAt: now } }, { upsert: true })
+      .then(() => {
+        this.#beatAt = now.getTime();
+      })
+      .finally(() => {
+        this.#beating = undefined;
+      });
+    return this.#beating;
   }
 
   /**

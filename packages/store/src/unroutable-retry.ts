@@ -154,7 +154,9 @@ export class UnroutableRetry {
         continue;
       }
       const key = routeKey(doc);
-      routes.set(key, [...(routes.get(key) ?? []), doc]);
+      const route = routes.get(key);
+      if (route) route.push(doc);
+      else routes.set(key, [doc]);
     }
     for (const route of this.#backoff.routes) {
       if (!routes.has(routeKey(route))) this.#forget(route);
