@@ -4,4 +4,4 @@ export * from './processed-events.js';
 export * from './heartbeats.js';
 export * from './pruning.js';
 export type { Route } from './route-backoff.js';
-export type { UnroutableRetryOptions } from './unroutable-retry.js';
+export type { ConsumerQueues, UnroutableRetryOptions } from './unroutable-retry.js';

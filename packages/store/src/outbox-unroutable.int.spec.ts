@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Channel } from 'amqplib';
 import type { Collection, Db, MongoClient } from 'mongodb';
-import { BrokerConnection, Publisher } from '@herald/bus';
+import { BrokerConnection, Publisher, existingQueues } from '@herald/bus';
 import { createEvent, exchangeName, type AnyEvent } from '@herald/contracts';
 import {
   deleteNamespace,
@@ -56,11 +56,19 @@ async function connect(name: string): Promise<BrokerConnection> {
   return connection;
 }
 
-/** A relay as the API runs it, with a Publisher on its own connection, and short timings. */
-async function startRelay(name: string, options: { pollMs?: number } = {}) {
+/**
+ * A relay as the API runs it, with a Publisher on its own connection, and short timings. Given
+ * `consumers` (queue names by routing key), it waits for all of them as the API does for the
+ * contract's consumer queues.
+ */
+async function startRelay(
+  name: string,
+  options: { pollMs?: number; consumers?: Record<string, string[]>; settleMs?: number } = {},
+) {
   const { logger, lines } = recordingLogger();
+  const connection = await connect(name);
   const publisher = new Publisher({
-    connection: await connect(name),
+    connection,
     source: 'api',
     produces: ['user.registered', 'task.created'],
     namespace,
@@ -68,18 +76,39 @@ async function startRelay(name: string, options: { pollMs?: number } = {}) {
   });
   await publisher.start();
   const returned: Route[] = [];
+  /** How many of the consumers' queues each look found. */
+  const looks: number[] = [];
   const relay = new OutboxRelay({
     db,
     collections: ['docs'],
     sink: publisher,
     logger,
     pollMs: options.pollMs ?? 60_000,
-    unroutable: { initialMs: 100, maxMs: 400, beatEveryMs: 100, staleAfterMs: 1_000 },
+    unroutable: {
+      initialMs: 100,
+      maxMs: 400,
+      beatEveryMs: 100,
+      staleAfterMs: 1_000,
+      settleMs: options.settleMs ?? 60_000,
+    },
     onReturned: (route) => returned.push(route),
+    ...(options.consumers
+      ? {
+          consumers: {
+            queuesFor: ({ routingKey }) =>
+              (options.consumers?.[routingKey] ?? []).map((q) => `${namespace}${q}`),
+            existing: async (queues) => {
+              const found = await existingQueues(connection.current!, queues);
+              looks.push(found.size);
+              return found;
+            },
+          },
+        }
+      : {}),
   });
   relays.push(relay);
   relay.start();
-  return { relay, lines, returned };
+  return { relay, lines, returned, looks };
 }
 
 let users = 0;
@@ -113,9 +142,12 @@ async function write(id: string, event: AnyEvent) {
 }
 
 /** A queue bound to `routingKey`, as a consumer declares it once it starts. */
-async function bindQueue(routingKey: 'user.registered' | 'task.created'): Promise<Channel> {
-  const channel = await (await connect(`queue-${routingKey}`)).current!.createChannel();
-  const queue = `${namespace}${routingKey}`;
+async function bindQueue(
+  routingKey: 'user.registered' | 'task.created',
+  name: string = routingKey,
+): Promise<Channel> {
+  const channel = await (await connect(`queue-${name}`)).current!.createChannel();
+  const queue = `${namespace}${name}`;
   const exchange = routingKey === 'user.registered' ? 'identity' : 'tasks';
   await channel.assertExchange(exchangeName(exchange, namespace), 'topic', { durable: true });
   await channel.assertQueue(queue, { durable: true });
@@ -123,11 +155,11 @@ async function bindQueue(routingKey: 'user.registered' | 'task.created'): Promis
   return channel;
 }
 
-/** Every message id in the queue bound to `routingKey`, duplicates included (it empties the queue). */
-async function drain(channel: Channel, routingKey: string): Promise<string[]> {
+/** Every message id in the queue `name`, duplicates included (it empties the queue). */
+async function drain(channel: Channel, name: string): Promise<string[]> {
   const ids: string[] = [];
   for (;;) {
-    const message = await channel.get(`${namespace}${routingKey}`, { noAck: true });
+    const message = await channel.get(`${namespace}${name}`, { noAck: true });
     if (message === false) return ids;
     ids.push(String(message.properties.messageId));
   }
@@ -231,5 +263,36 @@ describe('an event the broker returned', () => {
     expect(returnedLines(a.lines).length).toBeLessThanOrEqual(1);
     expect(returnedLines(b.lines).length).toBeLessThanOrEqual(1);
     expect(returnedLines([...a.lines, ...b.lines]).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('waits for every queue its consumers declare, so consumers starting apart all get it', async () => {
+    const consumers = { 'user.registered': ['mailer', 'notifier'] };
+    const { relay, looks } = await startRelay('a', { consumers });
+    const event = userRegistered();
+    relay.kick(await write('d1', event));
+    await eventually('the event waits', async () => (await backlog(relay)) === 1);
+
+    const mailer = await bindQueue('user.registered', 'mailer');
+    // The relay has seen the first consumer's queue a few times, and sent the event nowhere.
+    await eventually('the first queue seen', () => looks.filter((n) => n === 1).length >= 3);
+    expect(await drain(mailer, 'mailer')).toEqual([]);
+    expect(await backlog(relay)).toBe(1);
+    const notifier = await bindQueue('user.registered', 'notifier');
+    await eventually('relayed', async () => (await backlog(relay)) === 0, 10_000);
+    await relay.stop();
+    expect(await drain(mailer, 'mailer')).toEqual([event.id]);
+    expect(await drain(notifier, 'notifier')).toEqual([event.id]);
+  });
+
+  it('goes to the queues that are there once the others have not come within the settle time', async () => {
+    const consumers = { 'user.registered': ['mailer', 'notifier'] };
+    const { relay } = await startRelay('a', { consumers, settleMs: 500 });
+    const event = userRegistered();
+    relay.kick(await write('d1', event));
+    await eventually('the event waits', async () => (await backlog(relay)) === 1);
+    const mailer = await bindQueue('user.registered', 'mailer');
+    await eventually('relayed', async () => (await backlog(relay)) === 0, 10_000);
+    await relay.stop();
+    expect(await drain(mailer, 'mailer')).toEqual([event.id]);
   });
 });

@@ -6,7 +6,11 @@ import { PublishUnroutable, errorMessage, type Logger, type PublishOptions } fro
 import { processedEventsKeptMs } from './pruning.js';
 import { RelayedEvents } from './relayed-events.js';
 import type { Route } from './route-backoff.js';
-import { UnroutableRetry, type UnroutableRetryOptions } from './unroutable-retry.js';
+import {
+  UnroutableRetry,
+  type ConsumerQueues,
+  type UnroutableRetryOptions,
+} from './unroutable-retry.js';
 
 /** An event waiting in its aggregate's document, with the trace context of the write that made it. */
 export type PendingEvent = AnyEvent & { readonly headers?: Record<string, string> };
@@ -104,6 +108,8 @@ export interface OutboxRelayOptions {
   readonly unroutable?: UnroutableRetryOptions;
   /** Called once per event the broker returned, when it starts to wait for a queue (a metric). */
   readonly onReturned?: (route: Route) => void;
+  /** The queues the contract names per route: waiting events go out once all of them exist. */
+  readonly consumers?: ConsumerQueues;
 }
 
 /** A position in a collection's (outboxAt, _id) order. */
@@ -171,6 +177,7 @@ export class OutboxRelay {
         horizon: () => this.#horizon(),
         logger: options.logger,
         ...(options.onReturned ? { onReturned: options.onReturned } : {}),
+        ...(options.consumers ? { consumers: options.consumers } : {}),
       },
       options.unroutable,
     );

@@ -11,6 +11,8 @@ export interface RouteBackoffOptions {
   readonly maxMs: number;
   /** A route still returned is reported at most once per this. */
   readonly reportEveryMs: number;
+  /** How long a route whose consumers' queues are only partly there waits for the rest. */
+  readonly settleMs: number;
 }
 
 /** What to log about a route: how many of its publishes came back since the last report. */
@@ -26,6 +28,8 @@ interface RouteState {
   nextAt: number;
   returnedSinceReport: number;
   reportedAt: number | undefined;
+  /** Since when some, not all, of the route's consumers' queues exist. */
+  partialSince: number | undefined;
 }
 
 /**
@@ -71,6 +75,31 @@ export class RouteBackoff {
     const { initialMs, maxMs } = this.#options;
     state.nextAt = now + Math.min(maxMs, initialMs * 2 ** state.failures);
     if (returned) state.returnedSinceReport++;
+  }
+
+  /**
+   * Whether a due route may go now, given how many of the queues its consumers declare (the
+   * contract names them) exist. All: go. None: back off as after a return. Some: the consumers
+   * are starting, a little apart, and one that declares its queue after the events went out
+   * would never get them; so wait for the rest, looking again after `initialMs`, but no longer
+   * than `settleMs` after the first was seen, then go to those that are there.
+   */
+  ready(route: Route, existing: number, expected: number, now: number): boolean {
+    const state = this.#state(route, now);
+    if (existing >= expected) {
+      state.partialSince = undefined;
+      return true;
+    }
+    if (existing === 0) {
+      state.partialSince = undefined;
+      this.retryFailed(route, now, false);
+      return false;
+    }
+    state.partialSince ??= now;
+    const { initialMs, settleMs } = this.#options;
+    if (now - state.partialSince >= settleMs) return true;
+    state.nextAt = Math.min(now + initialMs, state.partialSince + settleMs);
+    return false;
   }
 
   /** Nothing waits on `route` any more: forget it. */
@@ -121,6 +150,7 @@ export class RouteBackoff {
         nextAt: now + this.#options.initialMs,
         returnedSinceReport: 0,
         reportedAt: undefined,
+        partialSince: undefined,
       };
       this.#routes.set(key, state);
     }

@@ -6,7 +6,12 @@ const comments: Route = { exchange: 'tasks', routingKey: 'comment.created' };
 const identity: Route = { exchange: 'identity', routingKey: 'user.registered' };
 
 function backoff() {
-  return new RouteBackoff({ initialMs: 1_000, maxMs: 8_000, reportEveryMs: 60_000 });
+  return new RouteBackoff({
+    initialMs: 1_000,
+    maxMs: 8_000,
+    reportEveryMs: 60_000,
+    settleMs: 10_000,
+  });
 }
 
 describe('RouteBackoff', () => {
@@ -107,5 +112,52 @@ describe('RouteBackoff', () => {
     b.returned(tasks, 30_000);
     expect(b.reports(30_000)).toEqual([{ route: identity, returned: 1 }]);
     expect(b.reports(60_000)).toEqual([{ route: tasks, returned: 1 }]);
+  });
+
+  describe('ready: how many of the queues its consumers declare exist', () => {
+    it('lets a route go when all of them exist', () => {
+      const b = backoff();
+      b.returned(tasks, 0);
+      expect(b.ready(tasks, 3, 3, 1_000)).toBe(true);
+    });
+
+    it('backs a route off like a return when none exists, without reporting one', () => {
+      const b = backoff();
+      b.returned(tasks, 0);
+      b.reports(0);
+      expect(b.ready(tasks, 0, 3, 1_000)).toBe(false);
+      expect(b.nextDueAt()).toBe(3_000);
+      expect(b.ready(tasks, 0, 3, 3_000)).toBe(false);
+      expect(b.nextDueAt()).toBe(7_000);
+      expect(b.reports(70_000)).toEqual([]);
+    });
+
+    it('holds a route whose queues are partly there, looking again soon, until the rest appear', () => {
+      const b = backoff();
+      b.returned(tasks, 0);
+      expect(b.ready(tasks, 1, 3, 1_000)).toBe(false);
+      expect(b.nextDueAt()).toBe(2_000);
+      expect(b.ready(tasks, 2, 3, 2_000)).toBe(false);
+      expect(b.ready(tasks, 3, 3, 3_000)).toBe(true);
+    });
+
+    it('lets a partly served route go once the first queue has been there for the settle time', () => {
+      const b = backoff();
+      b.returned(tasks, 0);
+      expect(b.ready(tasks, 1, 3, 1_000)).toBe(false);
+      for (let t = 2_000; t < 11_000; t += 1_000) expect(b.ready(tasks, 1, 3, t)).toBe(false);
+      expect(b.nextDueAt()).toBe(11_000);
+      expect(b.ready(tasks, 1, 3, 11_000)).toBe(true);
+    });
+
+    it('starts the settle time again when the queues went away meanwhile', () => {
+      const b = backoff();
+      b.returned(tasks, 0);
+      expect(b.ready(tasks, 1, 3, 1_000)).toBe(false);
+      expect(b.ready(tasks, 0, 3, 5_000)).toBe(false);
+      expect(b.ready(tasks, 1, 3, 20_000)).toBe(false);
+      expect(b.ready(tasks, 1, 3, 29_000)).toBe(false);
+      expect(b.ready(tasks, 1, 3, 30_000)).toBe(true);
+    });
   });
 });

@@ -16,6 +16,18 @@ export interface UnroutableRetryOptions {
   readonly beatEveryMs?: number;
   /** A relay not seen for this long is dead: another adopts its waiting events (30 s). */
   readonly staleAfterMs?: number;
+  /** How long events wait for the rest of their consumers' queues once some exist (60 s). */
+  readonly settleMs?: number;
+}
+
+/**
+ * The queues the contract says receive a route, and which of them exist now. With it, waiting
+ * events go out once all their consumers' queues are there (see RouteBackoff.ready), not as soon
+ * as the first consumer declared its own.
+ */
+export interface ConsumerQueues {
+  queuesFor(route: Route): readonly string[];
+  existing(queues: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 interface Ports {
@@ -28,6 +40,7 @@ interface Ports {
   readonly logger: Logger;
   /** Called once per event the broker returned, when it starts to wait. */
   readonly onReturned?: (route: Route) => void;
+  readonly consumers?: ConsumerQueues;
 }
 
 /** How many waiting events go out at once when their route has a queue again. */
@@ -45,6 +58,8 @@ export class UnroutableRetry {
   readonly #events: UnroutableEvents;
   readonly #presence: RelayPresence;
   readonly #backoff: RouteBackoff;
+  /** How long the loop pauses after a round that failed (the store or broker is away). */
+  readonly #pauseMs: number;
   /** Events waiting per route, as last read or since kept, for the log. */
   readonly #waiting = new Map<string, number>();
   #wake: (() => void) | undefined;
@@ -58,10 +73,12 @@ export class UnroutableRetry {
       beatEveryMs: options.beatEveryMs ?? 5_000,
       staleAfterMs: options.staleAfterMs ?? 30_000,
     });
+    this.#pauseMs = options.initialMs ?? 1_000;
     this.#backoff = new RouteBackoff({
-      initialMs: options.initialMs ?? 1_000,
+      initialMs: this.#pauseMs,
       maxMs: options.maxMs ?? 15_000,
       reportEveryMs: options.reportEveryMs ?? 60_000,
+      settleMs: options.settleMs ?? 60_000,
     });
   }
 
@@ -99,6 +116,7 @@ export class UnroutableRetry {
     let beatAt = 0;
     while (!signal.aborted) {
       const now = Date.now();
+      let pauseUntil = 0;
       try {
         if (now >= beatAt) {
           beatAt = now + beatEveryMs;
@@ -114,9 +132,10 @@ export class UnroutableRetry {
           { err: errorMessage(error) },
           'events waiting for a queue not retried; will try again',
         );
+        pauseUntil = Date.now() + this.#pauseMs;
       }
       this.#report(Date.now());
-      const next = Math.min(beatAt, this.#backoff.nextDueAt() ?? Infinity);
+      const next = Math.max(pauseUntil, Math.min(beatAt, this.#backoff.nextDueAt() ?? Infinity));
       await this.#idle(signal, next - Date.now());
     }
   }
@@ -177,6 +196,7 @@ export class UnroutableRetry {
    */
   async #retryRoute(docs: readonly UnroutableEvent[]): Promise<void> {
     const route = { exchange: docs[0]!.exchange, routingKey: docs[0]!.routingKey };
+    if (!(await this.#consumersReady(route))) return;
     let sent = 0;
     for (let start = 0; start < docs.length;) {
       // The first try is a single event: one publish tells whether the route has a queue now.
@@ -205,6 +225,25 @@ export class UnroutableRetry {
       { ...route, relayed: sent },
       'a queue is bound again: relayed the events that waited for it',
     );
+  }
+
+  /** Whether the queues the contract names for `route` are there (true when it names none). */
+  async #consumersReady(route: Route): Promise<boolean> {
+    const { consumers } = this.#ports;
+    const expected = consumers?.queuesFor(route) ?? [];
+    if (!consumers || expected.length === 0) return true;
+    let existing: ReadonlySet<string>;
+    try {
+      existing = await consumers.existing(expected);
+    } catch (error) {
+      this.#ports.logger.warn(
+        { err: errorMessage(error), ...route },
+        'could not look for the queues of waiting events; will try again',
+      );
+      this.#backoff.retryFailed(route, Date.now(), false);
+      return false;
+    }
+    return this.#backoff.ready(route, existing.size, expected.length, Date.now());
   }
 
   #forget(route: Route): void {

@@ -15,6 +15,7 @@ import {
   type EventsWritten,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
+import { consumerQueues } from './adapters/consumer-queues.js';
 import { scryptHasher } from './adapters/password-hasher.js';
 import { newSecret } from './adapters/secrets.js';
 import { RemindersCollection } from './adapters/reminders-collection.js';
@@ -49,6 +50,7 @@ const relay = new OutboxRelay({
   logger,
   onReturned: ({ exchange, routingKey }) =>
     metrics.outboxReturned.inc({ exchange, routing_key: routingKey }),
+  consumers: consumerQueues(connection, config.HERALD_NAMESPACE),
 });
 await relay.ensureIndexes();
 const now = () => new Date();
