@@ -1,6 +1,7 @@
 import type { Channel, ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
 import { RetryRoute, type QueueTopology } from '@herald/contracts';
 import { sleep } from './backoff.js';
+import { PublishUnroutable } from './errors.js';
 import { Header, forwardedProperties, headerString, publishConfirmed } from './headers.js';
 
 /** One message sitting in a DLQ, as an operator needs to see it. */
@@ -25,6 +26,26 @@ export type Selector = { readonly all: true } | { readonly messageId: string };
 export class DeadLetterQueueMissing extends Error {
   override readonly name = 'DeadLetterQueueMissing';
   readonly code = 'HERALD_DLQ_MISSING';
+}
+
+/**
+ * A replay found no queue to take the message back: the consumer's queue was deleted (or unbound
+ * from its retry exchange). Nothing was delivered; the message stays in the DLQ.
+ */
+export class ReplayQueueMissing extends Error {
+  override readonly name = 'ReplayQueueMissing';
+  readonly code = 'HERALD_REPLAY_QUEUE_MISSING';
+  /** How many messages this replay had sent back before it met the missing queue. */
+  readonly replayed: number;
+
+  constructor(topology: QueueTopology, replayed: number) {
+    super(
+      `${topology.queue} does not exist (or is not bound to ${topology.retryExchange}): ` +
+        `nothing was replayed to it, the message stays in ${topology.deadLetterQueue}` +
+        (replayed > 0 ? ` (${replayed} replayed before it)` : ''),
+    );
+    this.replayed = replayed;
+  }
 }
 
 function describe(message: GetMessage, position: number): DeadLetter {
@@ -98,6 +119,7 @@ export async function listDeadLetters(
 /**
  * Sends the selected messages back to the consumer's queue with a fresh attempt count, at most
  * `ratePerSecond` a second so a replay cannot flood a recovering dependency. Returns how many.
+ * Rejects with ReplayQueueMissing, leaving the message in the DLQ, when the queue is gone.
  */
 export async function replayDeadLetters(
   connection: ChannelModel,
@@ -114,7 +136,12 @@ export async function replayDeadLetters(
       let replayed = 0;
       for (const message of messages.filter((m) => matches(selector, m))) {
         if (replayed > 0) await sleep(gapMs);
-        await republish(channel, topology, message);
+        // Unacked, the message goes back to the DLQ when the channel closes.
+        await republish(channel, topology, message).catch((error: unknown) => {
+          throw error instanceof PublishUnroutable
+            ? new ReplayQueueMissing(topology, replayed)
+            : error;
+        });
         channel.ack(message);
         replayed++;
       }

@@ -62,14 +62,15 @@ it('on SIGTERM stops taking messages, finishes in-flight work, and leaves the re
     logger: testLogger,
   });
   await publisher.start();
-  await eventually('worker declared its queue', async () => {
+  // Consuming, so its queue is bound too: a publish that came before the binding is returned.
+  await eventually('worker consuming', async () => {
     try {
       await connection.waitUntilConnected(1_000);
       const probe = await connection.current!.createChannel();
       probe.on('error', () => undefined);
-      await probe.checkQueue(`${namespace}drain`);
+      const { consumerCount } = await probe.checkQueue(`${namespace}drain`);
       await probe.close();
-      return true;
+      return consumerCount > 0;
     } catch {
       return false;
     }

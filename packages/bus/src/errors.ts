@@ -19,6 +19,24 @@ export class PublishRejected extends Error {
   readonly code = 'HERALD_PUBLISH_REJECTED';
 }
 
+/**
+ * The broker returned a mandatory publish (basic.return): no queue is bound to `routingKey` on
+ * `exchange`, so nobody received it. A failure like any other, not a confirmed send: the caller
+ * keeps the message and tries again once a queue is bound.
+ */
+export class PublishUnroutable extends Error {
+  override readonly name = 'PublishUnroutable';
+  readonly code = 'HERALD_PUBLISH_UNROUTABLE';
+  readonly exchange: string;
+  readonly routingKey: string;
+
+  constructor(exchange: string, routingKey: string) {
+    super(`no queue is bound to exchange ${exchange} for routing key ${routingKey}`);
+    this.exchange = exchange;
+    this.routingKey = routingKey;
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

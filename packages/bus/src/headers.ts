@@ -1,4 +1,5 @@
 import type { ConfirmChannel, MessageProperties, Options } from 'amqplib';
+import { publishMandatory } from './mandatory.js';
 
 /** AMQP header names Herald writes. The attempt number lives here, not in the broker's counters. */
 export const Header = {
@@ -54,7 +55,11 @@ export function forwardedProperties(
   };
 }
 
-/** Publishes on a confirm channel and resolves once the broker confirms. */
+/**
+ * Publishes with `mandatory` on a confirm channel and resolves once the broker confirms that a
+ * queue took the message; rejects with PublishUnroutable when none was bound (the broker returned
+ * it), PublishRejected when it was nacked or the channel closed.
+ */
 export function publishConfirmed(
   channel: ConfirmChannel,
   exchange: string,
@@ -63,8 +68,8 @@ export function publishConfirmed(
   options: Options.Publish,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    channel.publish(exchange, routingKey, content, options, (err) =>
-      err ? reject(new Error(`publish not confirmed: ${String(err)}`)) : resolve(),
+    publishMandatory(channel, exchange, routingKey, content, options, (failure) =>
+      failure ? reject(failure) : resolve(),
     );
   });
 }

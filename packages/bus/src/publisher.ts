@@ -10,8 +10,9 @@ import {
   type EventType,
 } from '@herald/contracts';
 import type { BrokerConnection } from './connection.js';
-import { BrokerUnavailable, PublishRejected, errorMessage } from './errors.js';
+import { BrokerUnavailable, errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
+import { publishMandatory } from './mandatory.js';
 import { declareExchanges } from './topology.js';
 import { endSpan, startPublishSpan } from './tracing.js';
 
@@ -36,8 +37,9 @@ export interface PublishOptions {
 
 /**
  * Publishes catalog events on a confirm channel: `publish` resolves only once the broker has taken
- * responsibility for the message, and rejects (BrokerUnavailable / PublishRejected) otherwise, so a
- * caller such as the outbox relay never mistakes "sent" for "stored".
+ * responsibility for the message and some queue received it, and rejects otherwise
+ * (BrokerUnavailable, PublishRejected, PublishUnroutable when no queue is bound to the event's
+ * type), so a caller such as the outbox relay never mistakes "sent" for "stored".
  */
 export class Publisher<T extends EventType> {
   readonly #options: PublisherOptions<T>;
@@ -135,9 +137,8 @@ export class Publisher<T extends EventType> {
       const body = Buffer.from(JSON.stringify(event));
       let written: boolean;
       try {
-        written = channel.publish(exchange, event.type, body, properties, (err) => {
-          if (err) {
-            const failure = new PublishRejected(`${event.type} ${event.id}: ${errorMessage(err)}`);
+        written = publishMandatory(channel, exchange, event.type, body, properties, (failure) => {
+          if (failure) {
             endSpan(span, failure.message);
             reject(failure);
             return;
@@ -180,12 +181,6 @@ export class Publisher<T extends EventType> {
     const channel = await connection.createConfirmChannel();
     channel.on('error', (err: unknown) =>
       this.#options.logger.warn({ err: errorMessage(err) }, 'publish channel error'),
-    );
-    channel.on('return', (message: { fields: { exchange: string; routingKey: string } }) =>
-      this.#options.logger.warn(
-        { exchange: message.fields.exchange, routingKey: message.fields.routingKey },
-        'event had no queue bound to receive it',
-      ),
     );
     channel.on('close', () => {
       if (this.#channel === channel) this.#channel = undefined;

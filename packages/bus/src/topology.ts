@@ -1,4 +1,4 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import { RetryRoute, type QueueTopology } from '@herald/contracts';
 
 /** Quorum queues replicate and survive broker restarts; at-least-once dead-lettering needs reject-publish. */
@@ -69,4 +69,38 @@ export async function declareQueueTopology(
 
   await channel.assertQueue(topology.deadLetterQueue, { durable: true, arguments: { ...quorum } });
   await channel.bindQueue(topology.deadLetterQueue, topology.retryExchange, RetryRoute.dead);
+}
+
+/** AMQP's reply code for a queue (or exchange) that does not exist. */
+const NOT_FOUND = 404;
+
+/**
+ * Which of `queues` exist now: a passive declare each, which needs no permission on the queue. A
+ * missing queue closes the channel (404), so the next check opens another.
+ */
+export async function existingQueues(
+  connection: ChannelModel,
+  queues: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  let channel: Channel | undefined;
+  try {
+    for (const queue of queues) {
+      if (!channel) {
+        channel = await connection.createChannel();
+        // The 404 arrives as a channel error too; it is expected here.
+        channel.on('error', () => undefined);
+      }
+      try {
+        await channel.checkQueue(queue);
+        found.add(queue);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
+        channel = undefined;
+      }
+    }
+  } finally {
+    await channel?.close().catch(() => undefined);
+  }
+  return found;
 }

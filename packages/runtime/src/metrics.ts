@@ -98,6 +98,12 @@ export function createMetrics(service: string) {
       help: 'Events written but not yet confirmed by the broker',
       registers: [registry],
     }),
+    outboxReturned: new Counter({
+      name: 'herald_outbox_returned_total',
+      help: 'Outbox events the broker returned because no queue was bound to their routing key; each waits in the outbox and is retried until one is',
+      labelNames: ['exchange', 'routing_key'],
+      registers: [registry],
+    }),
     outboxOldestAgeSeconds: new Gauge({
       name: 'herald_outbox_oldest_age_seconds',
       help: 'Age of the oldest event waiting in the outbox',

@@ -4,3 +4,5 @@ export * from './outbox.js';
 export * from './processed-events.js';
 export * from './heartbeats.js';
 export * from './pruning.js';
+export type { Route } from './route-backoff.js';
+export type { ConsumerQueues, UnroutableRetryOptions } from './unroutable-retry.js';

@@ -1,9 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import type { AnyEvent } from '@herald/contracts';
-import { errorMessage, type Logger, type PublishOptions } from '@herald/bus';
+import { PublishUnroutable, errorMessage, type Logger, type PublishOptions } from '@herald/bus';
 import { processedEventsKeptMs } from './pruning.js';
 import { RelayedEvents } from './relayed-events.js';
+import type { Route } from './route-backoff.js';
+import {
+  UnroutableRetry,
+  type ConsumerQueues,
+  type UnroutableRetryOptions,
+} from './unroutable-retry.js';
 
 /** An event waiting in its aggregate's document, with the trace context of the write that made it. */
 export type PendingEvent = AnyEvent & { readonly headers?: Record<string, string> };
@@ -97,6 +104,12 @@ export interface OutboxRelayOptions {
    * older than half of this; one that old that never went out is logged as an error instead.
    */
   readonly keepRelayedMs?: number;
+  /** How events the broker returned (no queue bound) are retried; see UnroutableRetry. */
+  readonly unroutable?: UnroutableRetryOptions;
+  /** Called once per event the broker returned, when it starts to wait for a queue (a metric). */
+  readonly onReturned?: (route: Route) => void;
+  /** The queues the contract names per route: waiting events go out once all of them exist. */
+  readonly consumers?: ConsumerQueues;
 }
 
 /** A position in a collection's (outboxAt, _id) order. */
@@ -129,6 +142,12 @@ const maxQueuedWrites = 10_000;
  * forward from a stored watermark plus a look-back window: it is what never loses an event whose
  * kick was lost (a crash right after the write) or whose publish failed (the broker was down).
  * The two run side by side, each in its own loop, and skip the events the other is publishing.
+ *
+ * An event the broker returns (no queue is bound to its routing key yet: the consumers have not
+ * declared their queues, or a broker was rebuilt empty) is not relayed: it is handed to
+ * UnroutableRetry, which keeps it in a small collection of its own and publishes it again with
+ * backoff until a queue takes it. Once kept, it counts as handled here, so it holds back neither
+ * the poll's cursor nor the events behind it.
  */
 export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
@@ -146,9 +165,22 @@ export class OutboxRelay {
   /** Events one of the two paths is publishing right now; the other path leaves them alone. */
   readonly #inFlight = new Set<string>();
   #published = 0;
+  readonly #unroutable: UnroutableRetry;
 
   constructor(options: OutboxRelayOptions) {
     this.#options = options;
+    this.#unroutable = new UnroutableRetry(
+      {
+        db: options.db,
+        id: randomUUID(),
+        publish: (event) => this.#publish(event),
+        horizon: () => this.#horizon(),
+        logger: options.logger,
+        ...(options.onReturned ? { onReturned: options.onReturned } : {}),
+        ...(options.consumers ? { consumers: options.consumers } : {}),
+      },
+      options.unroutable,
+    );
     for (const name of options.collections) {
       this.#collections.set(name, options.db.collection<OutboxDoc>(name));
     }
@@ -186,7 +218,11 @@ export class OutboxRelay {
   }
 
   start(): void {
-    this.#loops ??= Promise.all([this.#relayKicks(), this.#poll()]);
+    this.#loops ??= Promise.all([
+      this.#relayKicks(),
+      this.#poll(),
+      this.#unroutable.run(this.#stop.signal),
+    ]);
   }
 
   /**
@@ -210,10 +246,11 @@ export class OutboxRelay {
     await this.#loops;
   }
 
-  /** Events waiting and the age of the oldest, for metrics. */
+  /** Events waiting (for the broker, or for a queue) and the age of the oldest, for metrics. */
   async backlog(): Promise<{ count: number; oldestAgeMs: number }> {
-    let count = 0;
-    let oldest = Infinity;
+    const unroutable = await this.#unroutable.summary();
+    let count = unroutable.count;
+    let oldest = unroutable.oldest ?? Infinity;
     for (const collection of this.#collections.values()) {
       // Events past the horizon are never published, so they are not waiting either.
       const horizon = this.#horizon();
@@ -382,10 +419,11 @@ export class OutboxRelay {
     const results = await Promise.allSettled(
       mine.map(async (event) => {
         try {
-          await this.#publish(event);
+          const kept = await this.#publishOrKeep(event);
           // Marked (and remembered) before it leaves #inFlight, so no gap lets the other path in.
+          // A kept event is marked too: from now on UnroutableRetry alone publishes it.
           await this.#relayed.mark(event.id);
-          this.#published++;
+          if (!kept) this.#published++;
         } finally {
           this.#inFlight.delete(event.id);
         }
@@ -421,6 +459,19 @@ export class OutboxRelay {
       }
     }
     return current;
+  }
+
+  /** Publishes `event`; true when the broker returned it and it now waits for a queue. */
+  async #publishOrKeep(event: PendingEvent): Promise<boolean> {
+    try {
+      await this.#publish(event);
+    } catch (error) {
+      if (!(error instanceof PublishUnroutable)) throw error;
+      await this.#unroutable.keep(event, error);
+      return true;
+    }
+    this.#unroutable.routed(event.type);
+    return false;
   }
 
   /** Publishes one event in the trace of the write that made it. */

@@ -72,6 +72,11 @@ export async function setPolicy(
   });
 }
 
+/** Deletes one queue, as an operator would (its messages and bindings go with it). */
+export async function deleteQueue(queue: string): Promise<void> {
+  await management(`/queues/%2F/${encodeURIComponent(queue)}`, { method: 'DELETE' });
+}
+
 /** Deletes every queue, exchange and policy of a test namespace. */
 export async function deleteNamespace(namespace: string): Promise<void> {
   const policies = (await (await management('/policies/%2F')).json()) as { name: string }[];
@@ -80,7 +85,7 @@ export async function deleteNamespace(namespace: string): Promise<void> {
   }
   const queues = (await (await management('/queues/%2F')).json()) as { name: string }[];
   for (const q of queues.filter((q) => q.name.startsWith(namespace))) {
-    await management(`/queues/%2F/${encodeURIComponent(q.name)}`, { method: 'DELETE' });
+    await deleteQueue(q.name);
   }
   const exchanges = (await (await management('/exchanges/%2F')).json()) as { name: string }[];
   for (const e of exchanges.filter((e) => e.name.startsWith(namespace))) {

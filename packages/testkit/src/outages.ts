@@ -10,6 +10,7 @@ const root = join(import.meta.dirname, '../../..');
 const rabbitmqctl = ['/usr/sbin/rabbitmqctl', '/usr/lib/rabbitmq/bin/rabbitmqctl'].find((p) =>
   existsSync(p),
 );
+const compose = ['compose', '-f', join(root, 'deploy/docker-compose.yml')];
 
 /** Whether this machine's broker can be stopped from a test (a native node or the compose service). */
 async function control(action: 'stop' | 'start'): Promise<void> {
@@ -18,11 +19,7 @@ async function control(action: 'stop' | 'start'): Promise<void> {
     await run(rabbitmqctl, [action === 'stop' ? 'stop_app' : 'start_app'], { timeout: 60_000 });
     return;
   }
-  await run(
-    'docker',
-    ['compose', '-f', join(root, 'deploy/docker-compose.yml'), action, 'rabbitmq'],
-    { timeout: 60_000 },
-  );
+  await run('docker', [...compose, action, 'rabbitmq'], { timeout: 60_000 });
 }
 
 /** Takes RabbitMQ away until `restore` is called. Only for tests that run alone (*.disruptive.spec.ts). */
@@ -46,6 +43,40 @@ export async function startBroker(): Promise<void> {
       60_000,
     );
   }
+}
+
+/** Runs rabbitmqctl on the broker's node: the native one, or inside the compose service. */
+async function ctl(...args: string[]): Promise<string> {
+  const { stdout } = rabbitmqctl
+    ? await run(rabbitmqctl, args, { timeout: 60_000 })
+    : await run('docker', [...compose, 'exec', '-T', 'rabbitmq', 'rabbitmqctl', ...args], {
+        timeout: 60_000,
+      });
+  return stdout;
+}
+
+/**
+ * Rebuilds RabbitMQ empty, as an operator does with `rabbitmqctl stop_app; rabbitmqctl reset;
+ * rabbitmqctl start_app`: every exchange, queue, binding, message, user and vhost is gone, and the
+ * node comes back with its defaults only (user guest/guest, vhost /), so it suits tests that connect
+ * as guest. Needs rabbitmqctl: Debian's under /usr/sbin, aimed at the node of RABBITMQ_URL (set
+ * RABBITMQ_NODENAME for a node of your own), or the compose service's. Refuses unless the node it
+ * reaches listens on RABBITMQ_URL's port, so a run pointed at one broker never resets another.
+ * Works on a running broker or one `stopBroker` stopped. Only for tests that run alone
+ * (*.disruptive.spec.ts).
+ */
+export async function resetBroker(): Promise<void> {
+  const port = new URL(servers.rabbitmq).port || '5672';
+  // The node's configured AMQP listeners, readable whether its app runs or was stopped.
+  const listeners = await ctl('eval', 'application:get_env(rabbit, tcp_listeners).');
+  if (!new RegExp(`\\b${port}\\b`).test(listeners)) {
+    throw new Error(
+      `refusing to reset: the node rabbitmqctl reaches does not serve AMQP on port ${port} (${servers.rabbitmq}); set RABBITMQ_NODENAME`,
+    );
+  }
+  await ctl('stop_app');
+  await ctl('reset');
+  await startBroker();
 }
 
 /**

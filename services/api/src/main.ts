@@ -16,6 +16,7 @@ import {
   type EventsWritten,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
+import { consumerQueues } from './adapters/consumer-queues.js';
 import { scryptHasher } from './adapters/password-hasher.js';
 import { newSecret } from './adapters/secrets.js';
 import { RemindersCollection } from './adapters/reminders-collection.js';
@@ -43,7 +44,15 @@ const publisher = new Publisher({
   logger,
   onConfirmed: (exchange, seconds) => metrics.publishConfirmSeconds.observe({ exchange }, seconds),
 });
-const relay = new OutboxRelay({ db, collections: outboxCollections, sink: publisher, logger });
+const relay = new OutboxRelay({
+  db,
+  collections: outboxCollections,
+  sink: publisher,
+  logger,
+  onReturned: ({ exchange, routingKey }) =>
+    metrics.outboxReturned.inc({ exchange, routing_key: routingKey }),
+  consumers: consumerQueues(connection, config.HERALD_NAMESPACE),
+});
 await relay.ensureIndexes();
 const now = () => new Date();
 

@@ -5,6 +5,7 @@ import { connect } from 'amqplib';
 import { queueTopology, services, type ServiceName } from '@herald/contracts';
 import {
   DeadLetterQueueMissing,
+  ReplayQueueMissing,
   listDeadLetters,
   purgeDeadLetters,
   replayDeadLetters,
@@ -102,7 +103,8 @@ try {
       fail(`unknown command "${command}"`);
   }
 } catch (error) {
-  if (!(error instanceof DeadLetterQueueMissing)) throw error;
+  if (!(error instanceof DeadLetterQueueMissing || error instanceof ReplayQueueMissing))
+    throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 } finally {
