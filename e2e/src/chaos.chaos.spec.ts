@@ -1,6 +1,9 @@
-// Herald's promises under fire: steady comment traffic while consumers crash, the broker and the
-// store restart, the mail server refuses and hangs, poison arrives and the scheduler leader dies.
-// Then count: every stored comment has exactly its e-mails, notifications and feed entry.
+// Herald's promises under fire, at the Helm chart's shape: two replicas of the API, mailer,
+// notifier and activity service and three schedulers; comments over both APIs; a live stream per
+// mentioned member on each notifier replica. Meanwhile replicas crash beside their twins, queues
+// are deleted, the broker restarts and is rebuilt empty, the store goes away for minutes, the mail
+// server refuses and hangs, poison arrives and the scheduler leader dies. Then count: every stored
+// comment has exactly its e-mails, notifications, feed entry and live-stream deliveries.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listDeadLetters, sleep } from '@herald/bus';
 import { serviceQueue } from '@herald/contracts';
@@ -8,8 +11,12 @@ import { connectMongo } from '@herald/store';
 import {
   HeraldClient,
   deleteNamespace,
+  deleteQueue,
   eventually,
   isReady,
+  queueConsumers,
+  queueDepth,
+  resetBroker,
   restartStore,
   schedulerLeader,
   startBroker,
@@ -24,25 +31,31 @@ import {
   type TestSmtpServer,
 } from '@herald/testkit';
 import {
+  expectedStreamIds,
   feedTally,
   mailTally,
   notificationTally,
   storedComments,
+  streamTally,
   type StoredComment,
 } from './chaos/ledger.js';
 import { commentLoad } from './chaos/load.js';
 import { poisonMessages, publishPoison } from './chaos/poison.js';
+import { chaosSummary, type FaultRecord } from './chaos/report.js';
+import { liveStream, type LiveStream } from './chaos/streams.js';
 import {
   heartbeatSchedulerEnv,
   startHeartbeatProbe,
   type HeartbeatProbe,
 } from './support/heartbeats.js';
 import { TestProducer } from './support/producer.js';
-import { chaosSummary, type FaultRecord } from './chaos/report.js';
 
 const namespace = uniqueNamespace('chaos');
 const perSecond = Number(process.env.CHAOS_RATE ?? '2');
+/** The store outage: 3 minutes, longer than any consumer's whole retry budget below. */
+const storeDownMs = Number(process.env.CHAOS_STORE_DOWN_S ?? '180') * 1_000;
 const consumers = ['mailer', 'notifier', 'activity'] as const;
+const replicas = { api: 2, mailer: 2, notifier: 2, activity: 2 } as const;
 const leaseTtlMs = 3_000;
 
 let smtp: TestSmtpServer;
@@ -50,6 +63,7 @@ let system: RunningSystem;
 let schedulers: RunningService[] = [];
 let heartbeats: HeartbeatProbe;
 let producer: TestProducer;
+let streams: LiveStream[] = [];
 const startScheduler = (n: number) =>
   startService('scheduler', {
     ...heartbeatSchedulerEnv({
@@ -65,9 +79,10 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   system = await startSystem({
     namespace,
+    replicas,
     env: {
       SMTP_URL: smtp.url,
-      // Retries must outlast the longest fault (SMTP 8 s, store restart) or mail ends in the DLQ.
+      // Retries must outlast the SMTP faults (8 s); a store outage pauses consumers instead.
       RETRY_DELAYS_MS: '500,1000,2000,4000',
       RETRY_MAX_ATTEMPTS: '15',
       SMTP_SOCKET_TIMEOUT_MS: '2000',
@@ -79,11 +94,12 @@ beforeAll(async () => {
   // Bound before the first slot fires, so the probe sees every heartbeat the schedulers emit.
   heartbeats = await startHeartbeatProbe(namespace);
   producer = new TestProducer(namespace);
-  schedulers = await Promise.all([1, 2].map(startScheduler));
-}, 180_000);
+  schedulers = await Promise.all([1, 2, 3].map(startScheduler));
+}, 300_000);
 
 afterAll(async () => {
   await startBroker(); // whatever failed above, leave a broker behind
+  await Promise.all(streams.map((s) => s.stop()));
   for (const s of schedulers) s.process.kill('SIGCONT');
   await Promise.all(schedulers.map((s) => s.stop('SIGKILL')));
   await system?.stop();
@@ -94,16 +110,16 @@ afterAll(async () => {
 });
 
 it(
-  'loses nothing and doubles nothing through crashes, restarts, a failing mail server and poison',
-  {
-    timeout: 600_000,
-  },
+  'loses nothing and doubles nothing at two replicas a service, through crashes, deleted queues, a rebuilt broker, a long store outage, a failing mail server and poison',
+  { timeout: 1_200_000 },
   async () => {
-    const api = new HeraldClient(system.services.api!.url);
-    const { owner, members, workspaceId } = await workspaceWithMembers(api, smtp, {
-      owner: 'ada',
-      members: ['bob', 'cy'],
-    });
+    const apis = system.replicas('api');
+    const notifiers = system.replicas('notifier');
+    const { owner, members, workspaceId } = await workspaceWithMembers(
+      new HeraldClient(apis[0]!.url),
+      smtp,
+      { owner: 'ada', members: ['bob', 'cy'] },
+    );
     const { id: taskId } = await owner.api.expect<{ id: string }>(
       201,
       'POST',
@@ -111,18 +127,59 @@ it(
       { title: 'Under fire' },
     );
 
+    // Every mentioned member streams from both notifier replicas; Ada only from the first, and
+    // her tab does not come back when that replica dies (presence must forget her).
+    streams = members.flatMap((member) =>
+      notifiers.map((notifier, i) =>
+        liveStream({
+          name: `${member.handle}@notifier-${i}`,
+          userId: member.id,
+          url: notifier.url,
+          token: member.session.accessToken,
+        }),
+      ),
+    );
+    const adaStream = liveStream({
+      name: 'ada@notifier-0',
+      userId: owner.id,
+      url: notifiers[0]!.url,
+      token: owner.session.accessToken,
+      reconnect: false,
+    });
+    streams.push(adaStream);
+    await eventually('every stream open', () => streams.every((s) => s.connections > 0), 30_000);
+    const presence = async () => {
+      const answer = await members[0].api
+        .as(members[0].session.accessToken, system.replicas('notifier')[1]!.url)
+        .expect<{ members: { userId: string }[] }>(
+          200,
+          'GET',
+          `/workspaces/${workspaceId}/presence`,
+        );
+      return answer.members.map((m) => m.userId).sort();
+    };
+    const everyone = [owner.id, ...members.map((m) => m.id)].sort();
+    await eventually(
+      'presence shows the three streaming members',
+      async () => JSON.stringify(await presence()) === JSON.stringify(everyone),
+      30_000,
+    );
+
     const faults: FaultRecord[] = [];
     const allReady = () =>
       eventually(
         'every service ready',
         async () => {
-          const services = [...Object.values(system.services), ...schedulers];
+          const services = [
+            ...Object.keys(replicas).flatMap((s) => system.replicas(s as keyof typeof replicas)),
+            ...schedulers,
+          ];
           return (await Promise.all(services.map(isReady))).every(Boolean);
         },
-        120_000,
+        240_000,
       );
     const load = commentLoad({
-      author: owner.api,
+      authors: apis.map((api) => owner.api.as(owner.session.accessToken, api.url)),
       taskId,
       mentions: members.map((m) => m.handle),
       perSecond,
@@ -130,16 +187,90 @@ it(
     const loadStarted = Date.now();
     await sleep(3_000);
 
-    // Consumers crash mid-flight, one at a time.
-    for (const service of consumers) {
-      const recoveryMs = await system.restart(service, 'SIGKILL');
-      faults.push({ fault: `SIGKILL ${service}, restart`, recoveryMs, until: 'ready again' });
+    // One replica of each service crashes while its twin keeps working.
+    for (const service of ['api', ...consumers] as const) {
+      const recoveryMs = await system.restart(service, 'SIGKILL', 0);
+      faults.push({
+        fault: `SIGKILL ${service} replica 1 of 2, restart`,
+        recoveryMs,
+        until: 'ready again',
+      });
+      if (service === 'notifier') {
+        const from = Date.now();
+        const withoutAda = everyone.filter((id) => id !== owner.id);
+        await eventually(
+          'presence without the dead replica',
+          async () => JSON.stringify(await presence()) === JSON.stringify(withoutAda),
+          60_000,
+        );
+        faults.push({
+          fault: 'notifier replica died: its streams leave presence',
+          recoveryMs: Date.now() - from,
+          until: 'presence right',
+        });
+      }
       await sleep(2_000);
     }
+
+    // An operator deletes each consumer's queue (when it is idle: its messages would go with it).
+    for (const service of consumers) {
+      const queue = serviceQueue(service, { namespace }).queue;
+      await eventually('the queue idle', async () => (await queueDepth(queue)) === 0, 60_000);
+      const from = Date.now();
+      await deleteQueue(queue);
+      await eventually(
+        `${service}: the queue back with both replicas consuming`,
+        async () => (await queueConsumers(queue)) === replicas[service],
+        120_000,
+      );
+      faults.push({
+        fault: `${service} queue deleted`,
+        recoveryMs: Date.now() - from,
+        until: 'both consume again',
+      });
+    }
+
+    // The broker goes away for 3 s.
+    await stopBroker();
+    await sleep(3_000);
+    let from = Date.now();
+    await startBroker();
+    await allReady();
+    faults.push({
+      fault: 'RabbitMQ stopped for 3 s',
+      recoveryMs: Date.now() - from,
+      until: 'every service ready',
+    });
+
+    // The broker is rebuilt empty while the outbox holds writes it could not publish. Its queues
+    // are drained first: a reset deletes what they hold, which no client could prevent.
+    await load.pause();
+    const everyQueue = consumers.flatMap((service) => {
+      const topology = serviceQueue(service, { namespace });
+      return [topology.queue, ...topology.waitQueues.map((w) => w.name)];
+    });
+    await eventually(
+      'every queue drained',
+      async () => (await Promise.all(everyQueue.map(queueDepth))).every((n) => n === 0),
+      120_000,
+    );
+    await stopBroker();
+    load.resume();
+    await sleep(5_000);
+    const backlog = load.attempts.length;
+    from = Date.now();
+    await resetBroker();
+    await allReady();
+    faults.push({
+      fault: 'RabbitMQ rebuilt empty, outbox backlog waiting',
+      recoveryMs: Date.now() - from,
+      until: 'every service ready',
+    });
 
     // Poison straight onto the exchange: each of the three comment.created consumers gets all of it.
     const poison = poisonMessages(namespace);
     const poisonedAt = Date.now();
+    await eventually('producer connected', () => producer.connection.current !== undefined);
     await publishPoison(producer.connection.current!, namespace, poison);
     const deadLetters = async () =>
       Object.fromEntries(
@@ -164,18 +295,6 @@ it(
       until: 'all in the DLQs',
     });
 
-    // The broker goes away for 3 s.
-    await stopBroker();
-    await sleep(3_000);
-    let from = Date.now();
-    await startBroker();
-    await allReady();
-    faults.push({
-      fault: 'RabbitMQ stopped for 3 s',
-      recoveryMs: Date.now() - from,
-      until: 'every service ready',
-    });
-
     // The mail server refuses with 451 for 4 s, then takes mail but never answers for 4 s.
     smtp.refuse(451);
     await sleep(4_000);
@@ -197,11 +316,11 @@ it(
     await killed.service.stop('SIGKILL');
     await schedulerLeader(schedulers, { excluding: killed.service, timeoutMs: leaseTtlMs * 4 });
     faults.push({
-      fault: 'SIGKILL scheduler leader',
+      fault: 'SIGKILL scheduler leader (1 of 3)',
       recoveryMs: Date.now() - from,
       until: 'new leader',
     });
-    schedulers = [...schedulers.filter((s) => s !== killed.service), await startScheduler(3)];
+    schedulers = [...schedulers.filter((s) => s !== killed.service), await startScheduler(4)];
     const paused = await schedulerLeader(schedulers);
     paused.service.process.kill('SIGSTOP');
     from = Date.now();
@@ -214,26 +333,31 @@ it(
     await sleep(leaseTtlMs);
     paused.service.process.kill('SIGCONT');
 
-    // The store crashes and stays down for 2 s.
+    // The store crashes and stays down for minutes: consumers pause instead of dead-lettering.
     const answeredBefore = load.attempts.length;
     from = Date.now();
-    await restartStore(2_000);
+    await restartStore(storeDownMs);
     await eventually(
-      'a comment accepted after the store restart',
+      'a comment accepted after the store came back',
       () => load.attempts.slice(answeredBefore).some((a) => a.status === 201),
       120_000,
     );
+    await allReady();
     faults.push({
-      fault: 'store SIGKILLed, down 2 s',
-      recoveryMs: Date.now() - from,
-      until: 'next comment accepted',
+      fault: `store SIGKILLed, down ${storeDownMs / 1_000} s`,
+      recoveryMs: Date.now() - from - storeDownMs,
+      until: 'every service ready (after it was back)',
     });
 
-    // All three consumers crash at once.
+    // Every replica of the three consumers crashes at once.
     from = Date.now();
-    await Promise.all(consumers.map((service) => system.restart(service, 'SIGKILL')));
+    await Promise.all(
+      consumers.flatMap((service) =>
+        system.replicas(service).map((_, i) => system.restart(service, 'SIGKILL', i)),
+      ),
+    );
     faults.push({
-      fault: 'SIGKILL all 3 consumers at once',
+      fault: `SIGKILL all ${consumers.length * 2} consumer replicas at once`,
       recoveryMs: Date.now() - from,
       until: 'all ready again',
     });
@@ -248,18 +372,28 @@ it(
       connectMongo(system.mongoUrl('activity'), 'chaos'),
     ]);
     const comments: StoredComment[] = await storedComments(apiStore.db, taskId);
-    const tallies = async () => [
+    const effectTallies = async () => [
       mailTally(smtp.messages, comments, members),
       await notificationTally(notifierStore.db, comments, members),
       await feedTally(activityStore.db, comments),
     ];
     await eventually(
       'every side effect of every stored comment',
-      async () => (await tallies()).every((t) => t.missing.length === 0),
-      240_000,
+      async () => (await effectTallies()).every((t) => t.missing.length === 0),
+      300_000,
     ).catch(() => undefined); // the assertions below say what is missing
     await sleep(3_000);
-    const final = await tallies();
+    // A stream that may have missed something gets it on its next reconnect with Last-Event-ID.
+    const memberStreams = streams.filter((s) => s !== adaStream);
+    const owed = new Map<string, string[]>();
+    for (const member of members) {
+      owed.set(member.id, await expectedStreamIds(notifierStore.db, comments, member.id));
+    }
+    await Promise.all(memberStreams.map((s) => s.settle(owed.get(s.userId)!, 60_000)));
+    const final = [
+      ...(await effectTallies()),
+      ...memberStreams.map((s) => streamTally(owed.get(s.userId)!, s)),
+    ];
 
     const schedulerCrashes = schedulers.filter((s) => s.process.exitCode !== null);
     for (const s of schedulers) await s.stop('SIGTERM');
@@ -293,12 +427,16 @@ it(
         },
       }),
     );
+    console.info(
+      `live streams: ${memberStreams.map((s) => `${s.name} ${s.connections} connections`).join(', ')}; ` +
+        `${attempts.length - backlog} comments posted after the broker was rebuilt`,
+    );
 
     // Every comment the API acknowledged was stored; every stored one had all its effects, once.
     const storedMarkers = new Set(comments.map((c) => c.marker));
     expect(attempts.filter((a) => a.status === 201 && !storedMarkers.has(a.marker))).toEqual([]);
     expect(attempts.filter((a) => a.status === 201).length).toBeGreaterThan(
-      seconds * perSecond * 0.3,
+      ((seconds - storeDownMs / 1_000) * perSecond) / 4,
     );
     for (const t of final) {
       expect({ effect: t.effect, missing: t.missing, doubled: t.doubled }).toEqual({
@@ -308,6 +446,8 @@ it(
       });
       expect(t.found).toBe(t.expected);
     }
+    // No stream was told it missed more than the server would replay.
+    expect(memberStreams.flatMap((s) => s.missed)).toEqual([]);
     // Every poison message is in every consumer's DLQ with its reason, and nothing else is.
     for (const [service, list] of Object.entries(dead)) {
       expect(
@@ -320,7 +460,7 @@ it(
       }
       expect(list).toHaveLength(poison.length);
     }
-    // Each scheduled slot reached the consumer once, none skipped, through both failovers.
+    // Each scheduled slot reached the consumer once, none skipped, through every failover.
     expect(slots).toHaveLength(expectedSlots);
     expect([...heartbeats.effects.values()].every((n) => n === 1)).toBe(true);
     // Nothing exited unless the test killed it.

@@ -101,3 +101,35 @@ export function mailTally(
   const distinctMails = [...counts.values()].reduce((sum, n) => sum + n, 0);
   return tally('e-mails', expected, counts, keyed.length - distinctMails);
 }
+
+/** The ids of the mention notifications of `userId` in the notifier's store: what its streams owe. */
+export async function expectedStreamIds(
+  notifier: Db,
+  comments: readonly StoredComment[],
+  userId: string,
+): Promise<string[]> {
+  const docs = await notifier
+    .collection<{ _id: string }>('notifications')
+    .find(
+      { kind: 'mentioned', userId, eventId: { $in: comments.map((c) => c.eventId) } },
+      { projection: { _id: 1 } },
+    )
+    .toArray();
+  return docs.map((d) => d._id);
+}
+
+/**
+ * One live-stream delivery per notification the stream's user has, over every connection the
+ * stream made (one delivered twice across a reconnect counts as doubled).
+ */
+export function streamTally(
+  expected: readonly string[],
+  stream: { readonly name: string; readonly received: readonly string[] },
+): Tally {
+  const owed = new Set(expected);
+  return tally(
+    `live stream ${stream.name}`,
+    expected,
+    countBy(stream.received.filter((id) => owed.has(id))),
+  );
+}

@@ -1,6 +1,6 @@
 import { BrokerConnection, Consumer } from '@herald/bus';
 import { queueTopology } from '@herald/contracts';
-import { ProcessedEvents, connectMongo } from '@herald/store';
+import { ProcessedEvents, connectMongo, storeOutage } from '@herald/store';
 import { eventually, mongoUrlForTest, servers, testLogger } from '@herald/testkit';
 
 /** A scheduler replica's env: `system.heartbeat` every second, catch-up, a short lease. */
@@ -61,6 +61,8 @@ export async function startHeartbeatProbe(namespace: string): Promise<HeartbeatP
     topology: queueTopology({ queue: 'probe', consumes: ['system.heartbeat'], namespace }),
     name: 'probe',
     logger: testLogger,
+    // Like every Herald consumer, it waits out a store outage instead of spending its retries.
+    outage: storeOutage(db),
   });
   consumer.on('system.heartbeat', async (event, { log }) => {
     deliveries.push({ slot: event.data.slot, token: event.data.fencingToken });

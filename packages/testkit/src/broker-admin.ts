@@ -57,6 +57,14 @@ export async function queueDepth(queue: string): Promise<number> {
   return info.messages ?? 0;
 }
 
+/** Consumers subscribed to a queue, or undefined while the queue does not exist. */
+export async function queueConsumers(queue: string): Promise<number | undefined> {
+  const response = await management(`/queues/%2F/${encodeURIComponent(queue)}`);
+  if (response.status === 404) return undefined;
+  const info = (await response.json()) as { consumers?: number };
+  return info.consumers ?? 0;
+}
+
 /**
  * Applies a policy (e.g. `{ 'max-length': 0, overflow: 'reject-publish' }`) to the queues matching
  * `pattern`. Name it after the test's namespace: `deleteNamespace` removes it with the queues.

@@ -85,7 +85,7 @@ export async function resetBroker(): Promise<void> {
  */
 export async function restartStore(downMs = 0): Promise<void> {
   await run('bash', [join(root, 'scripts/servers.sh'), 'restart-store'], {
-    timeout: 120_000,
+    timeout: downMs + 120_000,
     env: { ...process.env, MONGO_URL: servers.mongo, STORE_DOWN_SECONDS: String(downMs / 1_000) },
   });
 }
