@@ -236,7 +236,7 @@ export function deadLetterRoutes(app: HttpServer, ctx: RouteContext): void {
   app.post(
     '/dead-letters/:service/replay-all',
     // A bearer client may POST without a body.
-    { schema: { params: ServiceParams, body: z.object(CsrfField).optional() } },
+    { schema: { params: ServiceParams, body: z.object(CsrfField).nullish() } },
     async (request, reply) => {
       const service = consumer(request.params.service);
       const started = await ctx.replays.start(service);

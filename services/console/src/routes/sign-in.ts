@@ -83,7 +83,7 @@ export function signInRoutes(app: HttpServer, ctx: RouteContext): void {
 
   app.post(
     '/sign-out',
-    { schema: { body: z.object({ csrf: z.string().optional() }).optional() } },
+    { schema: { body: z.object({ csrf: z.string().optional() }).nullish() } },
     async (_request, reply) => {
       ctx.guard.signOut(reply);
       return reply.redirect('/sign-in', 303);

