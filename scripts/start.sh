@@ -11,7 +11,7 @@ RUN_DIR="${HERALD_HOME:-$HOME/.herald}/run"
 mkdir -p "$RUN_DIR"
 
 # name:port, in start order: consumers first so their queues exist before the API publishes.
-SERVICES=(mailer:3004 notifier:3001 activity:3002 api:3000 scheduler:3003)
+SERVICES=(mailer:3004 notifier:3001 activity:3002 api:3000 scheduler:3003 console:3005)
 
 stop_services() {
   for entry in "${SERVICES[@]}"; do
@@ -41,6 +41,11 @@ if [ ! -f "$KEYS/jwt-private.pem" ]; then
 fi
 export JWT_PRIVATE_KEY="${JWT_PRIVATE_KEY:-$(cat "$KEYS/jwt-private.pem")}"
 export JWT_PUBLIC_KEY="${JWT_PUBLIC_KEY:-$(cat "$KEYS/jwt-public.pem")}"
+# The console's operator token: generated once, kept beside the keys, printed below.
+if [ ! -f "$KEYS/console-token" ]; then
+  node -e "require('node:fs').writeFileSync(process.argv[1], require('node:crypto').randomBytes(24).toString('base64url'), {mode: 0o600})" "$KEYS/console-token"
+fi
+export CONSOLE_TOKEN="${CONSOLE_TOKEN:-$(cat "$KEYS/console-token")}"
 echo "[herald] building" >&2
 npx turbo run build --output-logs=errors-only >&2
 stop_services
@@ -67,6 +72,7 @@ Herald is running.
   notifier       http://127.0.0.1:3001/notifications (bearer token from POST /auth/login)
   activity       http://127.0.0.1:3002/workspaces/<id>/activity
   scheduler      http://127.0.0.1:3003/status        pipeline health: /pipeline
+  console        http://127.0.0.1:3005/              operator token: $CONSOLE_TOKEN
   mailer         e-mails written to ${MAIL_OUTBOX_DIR:-$HOME/.herald/mail}/*.eml (set SMTP_URL to send)
   metrics        http://127.0.0.1:<port>/metrics on every service
   traces         Jaeger query API http://127.0.0.1:16686/api/traces?service=api

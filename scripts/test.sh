@@ -10,6 +10,7 @@ herald_prereqs "$ROOT"
 
 eval "$(bash scripts/servers.sh up)"
 bash scripts/jaeger.sh up
+bash scripts/chromium.sh
 
 echo "[herald] type check and lint" >&2
 npx turbo run typecheck lint --output-logs=errors-only

@@ -30,7 +30,7 @@ if (main instanceof HTMLElement && main.dataset.live && 'EventSource' in globalT
     const data = /** @type {MessageEvent<string>} */ (event).data;
     const fragments = /** @type {{id: string, html: string}[]} */ (JSON.parse(data));
     for (const { id, html } of fragments) replace(id, html);
-    say(`Live: updated ${new Date().toLocaleTimeString()}`);
+    say(`Live: updated ${new Date().toISOString().slice(11, 19)} UTC`);
   });
   source.addEventListener('error', () => {
     say(

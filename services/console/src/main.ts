@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerConnection } from '@herald/bus';
 import { createLogger, createMetrics, onShutdown } from '@herald/runtime';
+import { stopTracing } from '@herald/telemetry';
 import { createDeadLetterQueues } from './adapters/dead-letter-queues.js';
 import { createJaegerApi } from './adapters/jaeger.js';
 import { createManagementApi } from './adapters/rabbitmq-management.js';
@@ -55,6 +56,7 @@ onShutdown(
     'stop replays after the message in hand': () => replays.stop(),
     'close HTTP': () => app.close(),
     'close broker connection': () => connection.close(),
+    'flush traces': stopTracing,
   },
   logger,
   config.SHUTDOWN_DEADLINE_MS,

@@ -1,4 +1,5 @@
 import {
+  DeadLetterQueueMissing,
   listDeadLetters,
   purgeDeadLetters,
   replayDeadLetters,
@@ -45,20 +46,18 @@ export function createDeadLetterQueues(options: {
     });
 
   return {
+    // Counted by reading: right after another read returns its messages, the broker's own count
+    // (a passive declare) can still say 0 for a while.
     depth: (service) =>
-      run(service, async (connection, topology) => {
-        const channel = await connection.createChannel();
-        channel.on('error', () => undefined);
-        try {
-          return (await channel.checkQueue(topology.deadLetterQueue)).messageCount;
-        } catch (error) {
-          // Not declared yet: the service has not started consuming.
-          if ((error as { code?: unknown }).code === 404) return 0;
-          throw error;
-        } finally {
-          await channel.close().catch(() => undefined);
-        }
-      }),
+      run(service, (connection, topology) =>
+        listDeadLetters(connection, topology, 10_000).then(
+          (letters) => letters.length,
+          (error: unknown) => {
+            if (error instanceof DeadLetterQueueMissing) return 0; // not consuming yet
+            throw error;
+          },
+        ),
+      ),
     list: (service, limit) =>
       run(service, (connection, topology) => listDeadLetters(connection, topology, limit)),
     replay: (service, selector) =>

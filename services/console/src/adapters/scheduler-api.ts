@@ -53,11 +53,15 @@ const Pipeline = z.object({
  * that answers will do: in Kubernetes that is the one Service, locally each replica's port.
  */
 export function createSchedulerApi(urls: readonly string[]): SchedulerSource {
-  async function read<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+  async function read<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    timeoutMs = 2_000,
+  ): Promise<z.infer<S>> {
     let failure: unknown = new UpstreamError('no scheduler URL is configured (SERVICE_URLS)');
     for (const url of urls) {
       try {
-        const body = await getJson('scheduler', new URL(path, url), schema, { timeoutMs: 2_000 });
+        const body = await getJson('scheduler', new URL(path, url), schema, { timeoutMs });
         if (body === undefined) throw new UpstreamError(`scheduler has no ${path}`);
         return body;
       } catch (error) {
@@ -71,6 +75,7 @@ export function createSchedulerApi(urls: readonly string[]): SchedulerSource {
     slots: async (schedule, limit) =>
       (await read(`/schedules/${encodeURIComponent(schedule)}/slots?limit=${limit}`, Slots)).slots,
     leadership: (limit) => read(`/leadership?limit=${limit}`, Leadership),
-    pipeline: async () => (await read('/pipeline', Pipeline)).consumers,
+    // The scheduler asks every consumer in turn (2 s each at most) before it answers.
+    pipeline: async () => (await read('/pipeline', Pipeline, 6_000)).consumers,
   };
 }

@@ -39,7 +39,7 @@ export interface ServiceProbe {
 
 /** A consuming service's DLQ, operated through the bus's DLQ code. */
 export interface DeadLetterStore {
-  /** Messages in the DLQ right now, from the broker (not the management API's sampled stats). */
+  /** Messages in the DLQ right now, as the broker hands them out (not sampled statistics). */
   depth(service: string): Promise<number>;
   list(service: string, limit: number): Promise<DeadLetter[]>;
   replay(service: string, selector: Selector): Promise<number>;

@@ -28,7 +28,7 @@ export function signInForm(options: {
     <button type="submit">Sign in</button>
     <p class="muted">
       The console's <code>CONSOLE_TOKEN</code>: <code>npm start</code> prints it and keeps it in
-      <code>~/.herald/console-token</code>.
+      <code>~/.herald/keys/console-token</code>.
     </p>
   </form>`;
 }
