@@ -52,6 +52,12 @@ const textOf = async (selector: string) =>
 const inBrowser = <T>(expression: string) => page.evaluate<T>(expression);
 
 beforeAll(async () => {
+  const jaeger = await fetch(`${servers.jaegerQuery}/api/services`).catch(() => undefined);
+  if (!jaeger?.ok) {
+    throw new Error(
+      `Jaeger is not answering at ${servers.jaegerQuery}: npm test starts it (scripts/jaeger.sh up)`,
+    );
+  }
   smtp = await startSmtpServer();
   const otel = {
     OTEL_EXPORTER_OTLP_ENDPOINT: servers.otlp,
@@ -123,7 +129,8 @@ async function register(label: string) {
 
 const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email)).length;
 
-describe('operations console', () => {
+// Each step waits on several processes at once; on a busy 2-core machine that takes a while.
+describe('operations console', { timeout: 120_000 }, () => {
   it('sends a browser to sign in, and signs in with the operator token from the keyboard', async () => {
     await page.goto(`${consoleService.url}/dead-letters`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');

@@ -51,11 +51,12 @@ export async function openBrowser(): Promise<Browser> {
 }
 
 /**
- * Where screenshots go: CONSOLE_SCREENSHOTS_DIR (docs/console to refresh the README's), else a
- * temporary folder, so a test run does not rewrite committed images.
+ * Where screenshots go: CONSOLE_SCREENSHOTS_DIR (docs/console to refresh the README's), else one
+ * folder under the system's temporary directory that each run overwrites, so a test run does not
+ * rewrite committed images and a failed run's pictures are still there to look at.
  */
 export function screenshotDir(): string {
-  const dir = process.env.CONSOLE_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'herald-console-'));
+  const dir = process.env.CONSOLE_SCREENSHOTS_DIR ?? join(tmpdir(), 'herald-console-screenshots');
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -59,6 +59,7 @@ export function registerLiveRoute(
     open.add(response);
     const sent = new Map<string, string>();
     let timer: NodeJS.Timeout | undefined;
+    let closed = false;
     const push = async () => {
       const current = await fragments().catch((error: unknown) => {
         request.log.warn({ err: error }, 'live fragments failed');
@@ -68,12 +69,14 @@ export function registerLiveRoute(
         .map(([id, markup]) => ({ id, html: markup.toString() }))
         .filter(({ id, html }) => sent.get(id) !== html);
       for (const { id, html } of changed) sent.set(id, html);
-      if (response.writableEnded) return;
+      // The reader may have gone while the fragments were read: stop polling for it.
+      if (closed) return;
       // JSON.stringify escapes newlines, so the payload is one `data:` line.
       response.write(`event: fragments\ndata: ${JSON.stringify(changed)}\n\n`);
       timer = setTimeout(() => void push(), options.intervalMs);
     };
     response.on('close', () => {
+      closed = true;
       clearTimeout(timer);
       open.delete(response);
     });
