@@ -15,8 +15,7 @@ import { problem } from '../views/format.js';
 import { html } from '../views/html.js';
 import { page, section } from '../views/layout.js';
 import type { RouteContext } from './context.js';
-import { settle } from './overview.js';
-import { registerLiveRoute, sendHtml, type Fragments } from './respond.js';
+import { registerLiveRoute, sendHtml, settle, type Fragments } from './respond.js';
 
 /** The page lists the oldest messages only: each read holds them unacked while it runs. */
 const pageLimit = 200;
@@ -43,7 +42,7 @@ function toNotice(query: z.infer<typeof NoticeQuery>): Notice | undefined {
 }
 
 /** AMQP headers as JSON: byte strings as text, 64-bit integers as digits. */
-export function headersJson(headers: Readonly<Record<string, unknown>>): string {
+function headersJson(headers: Readonly<Record<string, unknown>>): string {
   return JSON.stringify(
     headers,
     (_key, value: unknown) => {

@@ -1,21 +1,10 @@
 import type { HttpServer } from '@herald/runtime';
 import { consumerQueues } from '../domain/queues.js';
-import { problem } from '../views/format.js';
-import type { Html } from '../views/html.js';
 import { html } from '../views/html.js';
 import { page, section } from '../views/layout.js';
 import { outboxTable, pipelineTable, queuesTable, readinessTable } from '../views/overview.js';
 import type { RouteContext } from './context.js';
-import { registerLiveRoute, sendHtml, type Fragments } from './respond.js';
-
-/** A read that may fail: its section shows the failure and the others still render. */
-export async function settle<T>(read: Promise<T>, render: (value: T) => Html): Promise<Html> {
-  try {
-    return render(await read);
-  } catch (error) {
-    return problem(error);
-  }
-}
+import { registerLiveRoute, sendHtml, settle, type Fragments } from './respond.js';
 
 function overviewFragments(
   ctx: RouteContext,

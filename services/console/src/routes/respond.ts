@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpServer } from '@herald/runtime';
+import { problem } from '../views/format.js';
 import type { Html } from '../views/html.js';
 
 /**
@@ -82,4 +83,13 @@ export function registerLiveRoute(
     });
     await push();
   });
+}
+
+/** A read that may fail: its section shows the failure and the others still render. */
+export async function settle<T>(read: Promise<T>, render: (value: T) => Html): Promise<Html> {
+  try {
+    return render(await read);
+  } catch (error) {
+    return problem(error);
+  }
 }

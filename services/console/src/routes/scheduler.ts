@@ -3,8 +3,7 @@ import { html } from '../views/html.js';
 import { page, section } from '../views/layout.js';
 import { changesTable, leaderPanel, schedulesList } from '../views/scheduler.js';
 import type { RouteContext } from './context.js';
-import { settle } from './overview.js';
-import { registerLiveRoute, sendHtml, type Fragments } from './respond.js';
+import { registerLiveRoute, sendHtml, settle, type Fragments } from './respond.js';
 
 export function schedulerRoutes(app: HttpServer, ctx: RouteContext): void {
   const fragments: Fragments<'leader' | 'schedules' | 'changes'> = async () => {

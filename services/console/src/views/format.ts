@@ -31,7 +31,7 @@ export function traceIdOf(traceparent: string | undefined): string | undefined {
 }
 
 /** A status word with its colour class; the word itself carries the meaning (not colour alone). */
-export function badge(status: string, tone: 'ok' | 'warn' | 'bad' | 'idle'): Html {
+export function badge(status: string, tone: 'ok' | 'warn' | 'bad'): Html {
   return html`<span class="badge badge-${tone}">${status}</span>`;
 }
 
