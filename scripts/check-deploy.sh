@@ -113,6 +113,12 @@ check_chart() {
   render keda-ingress -f "$VALUES_KEDA"
   grep -q '^kind: ScaledObject' "$WORK/keda-ingress.yaml" || die "values-keda-ingress.yaml rendered no ScaledObject"
   grep -q '^kind: Ingress' "$WORK/keda-ingress.yaml" || die "values-keda-ingress.yaml rendered no Ingress"
+  # The console: one replica, and an Ingress only when its own ingress is enabled.
+  grep -A1 '^kind: Ingress' "$WORK/default.yaml" | grep -q 'herald-console' && die "the console got an Ingress without services.console.ingress.enabled"
+  grep -A3 '^kind: Ingress' "$WORK/keda-ingress.yaml" | grep -q 'name: herald-console$' || die "values-keda-ingress.yaml rendered no console Ingress"
+  "$VENV/bin/python" -c 'import sys, yaml; d = [o for o in yaml.safe_load_all(open(sys.argv[1])) if o and o["kind"] == "Deployment" and o["metadata"]["name"].endswith("-console")]; assert len(d) == 1 and d[0]["spec"]["replicas"] == 1, "the console must be one Deployment with one replica"' "$WORK/default.yaml" \
+    || die "the console is not one Deployment with one replica"
+  log "console: one replica; its Ingress only with services.console.ingress.enabled"
   validate default
   validate keda-ingress
 
@@ -171,9 +177,9 @@ for e in errors:
 assert not errors, f"{len(errors)} Compose Specification errors"
 services = c["services"]
 # scripts/servers.sh starts rabbitmq and mongo by name.
-for name in ("rabbitmq", "mongo", "jaeger", "mailpit", "api", "notifier", "activity", "mailer", "scheduler"):
+for name in ("rabbitmq", "mongo", "jaeger", "mailpit", "api", "notifier", "activity", "mailer", "scheduler", "console"):
     assert name in services, f"service {name} missing"
-for name in ("api", "notifier", "activity", "mailer", "scheduler"):
+for name in ("api", "notifier", "activity", "mailer", "scheduler", "console"):
     build = services[name]["build"]
     assert build["dockerfile"] == "deploy/docker/Dockerfile" and build["args"]["SERVICE"] == name, name
 EOF

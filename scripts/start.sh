@@ -15,12 +15,13 @@ OFFSET="${HERALD_PORT_OFFSET:-0}"
 NAMESPACE="${HERALD_NAMESPACE:-}"
 port_of() { # service
   case "$1" in api) echo $((3000 + OFFSET)) ;; notifier) echo $((3001 + OFFSET)) ;;
-    activity) echo $((3002 + OFFSET)) ;; scheduler) echo $((3003 + OFFSET)) ;; mailer) echo $((3004 + OFFSET)) ;; esac
+    activity) echo $((3002 + OFFSET)) ;; scheduler) echo $((3003 + OFFSET)) ;; mailer) echo $((3004 + OFFSET)) ;;
+    console) echo $((3005 + OFFSET)) ;; esac
 }
 
 # name:port, in start order: consumers first so their queues exist before the API publishes.
 SERVICES=()
-for name in mailer notifier activity api scheduler; do SERVICES+=("$name:$(port_of "$name")"); done
+for name in mailer notifier activity api scheduler console; do SERVICES+=("$name:$(port_of "$name")"); done
 
 stop_services() {
   for entry in "${SERVICES[@]}"; do
@@ -41,6 +42,7 @@ eval "$(bash scripts/servers.sh up)"
 bash scripts/jaeger.sh up
 export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
 export PIPELINE_TARGETS="${PIPELINE_TARGETS:-mailer=http://127.0.0.1:$(port_of mailer),notifier=http://127.0.0.1:$(port_of notifier),activity=http://127.0.0.1:$(port_of activity),api=http://127.0.0.1:$(port_of api)}"
+export SERVICE_URLS="${SERVICE_URLS:-$PIPELINE_TARGETS,scheduler=http://127.0.0.1:$(port_of scheduler)}"
 export MAIL_OUTBOX_DIR="${MAIL_OUTBOX_DIR:-${HERALD_HOME:-$HOME/.herald}/mail}"
 # Each service appends herald_<service> to a URL without a database; a namespaced system gets its own.
 db_url_for() { # service
@@ -58,6 +60,11 @@ if [ ! -f "$KEYS/jwt-private.pem" ]; then
 fi
 export JWT_PRIVATE_KEY="${JWT_PRIVATE_KEY:-$(cat "$KEYS/jwt-private.pem")}"
 export JWT_PUBLIC_KEY="${JWT_PUBLIC_KEY:-$(cat "$KEYS/jwt-public.pem")}"
+# The console's operator token: generated once, kept beside the keys, printed below.
+if [ ! -f "$KEYS/console-token" ]; then
+  node -e "require('node:fs').writeFileSync(process.argv[1], require('node:crypto').randomBytes(24).toString('base64url'), {mode: 0o600})" "$KEYS/console-token"
+fi
+export CONSOLE_TOKEN="${CONSOLE_TOKEN:-$(cat "$KEYS/console-token")}"
 echo "[herald] building (log: $RUN_DIR/build.log)" >&2
 npx turbo run build --output-logs=errors-only >"$RUN_DIR/build.log" 2>&1 || { cat "$RUN_DIR/build.log" >&2; exit 1; }
 stop_services
@@ -90,6 +97,7 @@ Herald is running${NAMESPACE:+ (namespace $NAMESPACE)}.
   notifier       http://127.0.0.1:$(port_of notifier)/notifications (bearer token from POST /auth/login)
   activity       http://127.0.0.1:$(port_of activity)/workspaces/<id>/activity
   scheduler      http://127.0.0.1:$(port_of scheduler)/status        pipeline health: /pipeline
+  console        http://127.0.0.1:$(port_of console)/              operator token: $CONSOLE_TOKEN
   mailer         $mail
   metrics        http://127.0.0.1:<port>/metrics on every service
   traces         Jaeger query API http://127.0.0.1:16686/api/traces?service=api

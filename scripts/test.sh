@@ -37,6 +37,7 @@ suite() {
   herald_prereqs "$ROOT"
   eval "$(bash scripts/servers.sh up)"
   bash scripts/jaeger.sh up
+  bash scripts/chromium.sh
 
   echo "[herald] type check and lint" >&2
   check 'type check, lint, formatting' - bash scripts/static-checks.sh

@@ -3,15 +3,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareLiveQueue, declareQueueTopology } from '@herald/bus';
-import { liveQueue, serviceQueue } from '@herald/contracts';
+import {
+  declareLiveQueue,
+  declareQueueTopology,
+  listDeadLetters,
+  purgeDeadLetters,
+  replayDeadLetters,
+} from '@herald/bus';
+import { RetryRoute, liveQueue, serviceQueue } from '@herald/contracts';
 import { servers } from '@herald/testkit';
 
 const definitions = readFileSync(
   join(import.meta.dirname, '../../deploy/rabbitmq/definitions.json'),
   'utf8',
 );
-const users = ['api', 'scheduler', 'mailer', 'notifier', 'activity'] as const;
+const users = ['api', 'scheduler', 'mailer', 'notifier', 'activity', 'console'] as const;
 const management = new URL(servers.management);
 const auth = `Basic ${Buffer.from(`${decodeURIComponent(management.username)}:${decodeURIComponent(management.password)}`).toString('base64')}`;
 management.username = '';
@@ -58,13 +64,25 @@ async function attempt(
 }
 
 const publishTo =
-  (exchange: string, routingKey = 'x') =>
+  (exchange: string, routingKey = 'x', options: Parameters<ConfirmChannel['publish']>[3] = {}) =>
   (channel: ConfirmChannel) =>
     new Promise<void>((resolve, reject) =>
-      channel.publish(exchange, routingKey, Buffer.from('{}'), {}, (err) =>
+      channel.publish(exchange, routingKey, Buffer.from('{}'), options, (err) =>
         err ? reject(err as Error) : resolve(),
       ),
     );
+
+/** The management API as the console's user; resolves to the HTTP status. */
+async function consoleManagement(method: string, path: string): Promise<number> {
+  const response = await fetch(new URL(`/api${path}`, management), {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from('console:console-dev-password').toString('base64')}`,
+    },
+  });
+  await response.body?.cancel();
+  return response.status;
+}
 
 let mailer: ChannelModel;
 let notifier: ChannelModel;
@@ -141,5 +159,52 @@ describe('per-service RabbitMQ users', () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+describe("the console's RabbitMQ user", () => {
+  it('lists, replays and purges dead letters with the bus DLQ code, and nothing else', async () => {
+    const topology = serviceQueue('mailer');
+    expect(await attempt(mailer, (c) => declareQueueTopology(c, topology))).toBe('ok');
+    for (const id of ['dead-1', 'dead-2']) {
+      expect(
+        await attempt(mailer, publishTo('mailer.retry', RetryRoute.dead, { messageId: id })),
+      ).toBe('ok');
+    }
+    const console = await as('console');
+    try {
+      const listed = await listDeadLetters(console, topology);
+      expect(listed.map((d) => d.messageId)).toEqual(['dead-1', 'dead-2']);
+      expect(await replayDeadLetters(console, topology, { messageId: 'dead-1' })).toBe(1);
+      expect(await purgeDeadLetters(console, topology, { messageId: 'dead-2' })).toBe(1);
+      expect(await listDeadLetters(console, topology)).toEqual([]);
+
+      // No reading or emptying a working queue, no events, no topology changes.
+      expect(await attempt(console, (c) => c.get('mailer'))).toBe(403);
+      expect(await attempt(console, (c) => c.purgeQueue('mailer'))).toBe(403);
+      expect(await attempt(console, (c) => c.deleteQueue('mailer.dlq'))).toBe(403);
+      expect(await attempt(console, (c) => c.assertQueue('console.own'))).toBe(403);
+      for (const exchange of ['identity', 'tasks', 'schedule', 'system', 'digests']) {
+        expect(await attempt(console, publishTo(exchange)), exchange).toBe(403);
+      }
+    } finally {
+      await console.close();
+    }
+    // The replayed message is back in the mailer's own queue.
+    expect(
+      await attempt(mailer, async (c) => {
+        const message = await c.get('mailer');
+        if (message === false || message.properties.messageId !== 'dead-1') throw new Error('no');
+        c.ack(message);
+      }),
+    ).toBe('ok');
+  });
+
+  it('reads the queues of its vhost through the management API, and changes nothing there', async () => {
+    expect(await consoleManagement('GET', '/queues/herald')).toBe(200);
+    expect(await consoleManagement('GET', '/queues/%2F')).toBe(401); // another vhost
+    expect(await consoleManagement('GET', '/users')).toBe(401);
+    expect(await consoleManagement('DELETE', '/queues/herald/mailer')).toBe(401);
+    expect(await consoleManagement('DELETE', '/queues/herald/mailer/contents')).toBe(401);
   });
 });

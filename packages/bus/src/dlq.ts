@@ -18,6 +18,8 @@ export interface DeadLetter {
   readonly originalExchange: string | undefined;
   readonly originalRoutingKey: string | undefined;
   readonly traceparent: string | undefined;
+  /** Every AMQP header as it arrived, the broker's x-death included. */
+  readonly headers: Readonly<Record<string, unknown>>;
   readonly body: string;
 }
 
@@ -67,6 +69,7 @@ function describe(message: GetMessage, position: number): DeadLetter {
     originalExchange: headerString(p, Header.originalExchange),
     originalRoutingKey: headerString(p, Header.originalRoutingKey),
     traceparent: headerString(p, 'traceparent'),
+    headers: p.headers ?? {},
     body: message.content.toString('utf8'),
   };
 }

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import {
+  AppError,
   createHttpServer,
   registerHealthRoutes,
   registerMetricsRoute,
@@ -8,6 +10,7 @@ import {
 } from '@herald/runtime';
 import type { ScheduleStatus } from './domain/firing.js';
 import type { ConsumerHealth } from './domain/pipeline.js';
+import type { Leadership, SlotEntry } from './domain/ports.js';
 
 export interface SchedulerStatus {
   readonly holder: string;
@@ -24,7 +27,13 @@ export interface SchedulerAppDeps {
   readonly readiness: Record<string, ReadinessCheck>;
   readonly status: () => SchedulerStatus;
   readonly pipeline: () => Promise<readonly ConsumerHealth[]>;
+  /** The lease and its past terms as the store has them, whichever replica answers. */
+  readonly leadership: (limit: number) => Promise<Leadership>;
+  readonly recentSlots: (schedule: string, limit: number) => Promise<readonly SlotEntry[]>;
+  readonly now: () => Date;
 }
+
+const Limit = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 
 export function buildApp(deps: SchedulerAppDeps) {
   const app = createHttpServer({ logger: deps.logger });
@@ -36,5 +45,50 @@ export function buildApp(deps: SchedulerAppDeps) {
     const consumers = await deps.pipeline();
     return { healthy: consumers.every((c) => c.status === 'ok'), consumers };
   });
+  // Who leads and since when, and the changes of hands before (newest first).
+  app.get('/leadership', { logLevel: 'warn', schema: { querystring: Limit } }, async (request) => {
+    const { lease, terms } = await deps.leadership(request.query.limit);
+    return {
+      lease: lease
+        ? {
+            holder: lease.holder,
+            fencingToken: lease.token,
+            since: lease.since?.toISOString() ?? null,
+            expiresAt: lease.expiresAt.toISOString(),
+            live: lease.expiresAt.getTime() > deps.now().getTime(),
+          }
+        : null,
+      changes: terms.map((t) => ({
+        holder: t.holder,
+        fencingToken: t.token,
+        since: t.since.toISOString(),
+      })),
+    };
+  });
+  // A schedule's latest slots from the ledger: claimed by which token, published or not yet.
+  app.get(
+    '/schedules/:name/slots',
+    {
+      logLevel: 'warn',
+      schema: { params: z.strictObject({ name: z.string() }), querystring: Limit },
+    },
+    async (request) => {
+      const { name } = request.params;
+      if (!deps.status().schedules.some((s) => s.name === name)) {
+        throw new AppError('notFound', `no schedule named "${name}"`);
+      }
+      const slots = await deps.recentSlots(name, request.query.limit);
+      return {
+        schedule: name,
+        slots: slots.map((s) => ({
+          slot: s.slot.toISOString(),
+          fencingToken: s.token,
+          claimedAt: s.claimedAt.toISOString(),
+          published: s.published,
+          publishedAt: s.publishedAt?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
   return app;
 }

@@ -21,6 +21,8 @@ const metrics = createSchedulerMetrics();
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-scheduler');
 const ledger = new SlotLedgerCollection(db);
 await ledger.ensureIndexes();
+const leases = new LeaseCollection(db);
+await leases.ensureIndexes();
 
 const connection = new BrokerConnection({
   url: config.RABBITMQ_URL,
@@ -39,7 +41,7 @@ const eventOf = new Map(config.schedules.map((s) => [s.name, s.event]));
 
 const leader: LeaderElector = new LeaderElector({
   holder: config.HOLDER_ID,
-  store: new LeaseCollection(db),
+  store: leases,
   ttlMs: config.LEASE_TTL_MS,
   renewMs: config.LEASE_RENEW_MS,
   safetyMs: Math.min(1_000, config.LEASE_TTL_MS / 10),
@@ -86,6 +88,9 @@ const app = buildApp({
     schedules: firing.status(now()),
   }),
   pipeline: () => probePipeline(config.PIPELINE_TARGETS, now()),
+  leadership: (limit) => leases.leadership(limit),
+  recentSlots: (schedule, limit) => ledger.recent(schedule, limit),
+  now,
 });
 
 // One round at a time: a slow store must not stack up overlapping rounds.
@@ -99,7 +104,7 @@ const ticker = setInterval(() => {
   );
 }, config.TICK_MS);
 const pruning = startPruning({
-  records: { 'slot ledger': ledger },
+  records: { 'slot ledger': ledger, 'leadership terms': leases },
   keepMs: 7 * 24 * 3_600_000,
   logger,
   when: () => leader.leading(),

@@ -120,6 +120,21 @@ Call with (dict "root" $ "name" "mailer" "svc" $svc).
 {{- end }}
 {{- $_ := set $data "PIPELINE_TARGETS" (join "," $targets) }}
 {{- end }}
+{{- if eq .name "console" }}
+{{- /* The console reads every other service's /readyz, /metrics and the scheduler's API. */}}
+{{- $targets := list }}
+{{- range $other, $otherSvc := $.root.Values.services }}
+{{- if ne $other "console" }}
+{{- $targets = append $targets (printf "%s=http://%s:%d" $other (include "herald.serviceFullname" (dict "root" $.root "name" $other)) (int64 $otherSvc.port)) }}
+{{- end }}
+{{- end }}
+{{- $_ := set $data "SERVICE_URLS" (join "," $targets) }}
+{{- $_ := set $data "JAEGER_QUERY_URL" .svc.jaeger.queryUrl }}
+{{- if .svc.jaeger.uiUrl }}
+{{- $_ := set $data "JAEGER_UI_URL" .svc.jaeger.uiUrl }}
+{{- end }}
+{{- $_ := set $data "COOKIE_SECURE" (ternary "true" "false" (and .svc.ingress.enabled (gt (len .svc.ingress.tls) 0))) }}
+{{- end }}
 {{- range $key, $value := .svc.env }}
 {{- $_ := set $data $key (toString $value) }}
 {{- end }}

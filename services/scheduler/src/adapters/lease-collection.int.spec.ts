@@ -48,6 +48,35 @@ describe('LeaseCollection', () => {
     expect(await leases.acquire('b', t(1), 15_000)).toMatchObject({ holder: 'b', token: 2 });
   });
 
+  it('logs each change of hands with its holder, token and start, newest first', async () => {
+    const leases = new LeaseCollection(db, 'l5');
+    await leases.ensureIndexes();
+    expect(await leases.leadership(10)).toEqual({ lease: undefined, terms: [] });
+    const a = await leases.acquire('a', t(0), 15_000);
+    await leases.renew(a!, t(5), 15_000); // a renewal is no change of hands
+    await leases.acquire('b', t(21), 15_000);
+
+    expect(await leases.leadership(10)).toEqual({
+      lease: { holder: 'b', token: 2, expiresAt: t(36), since: t(21) },
+      terms: [
+        { holder: 'b', token: 2, since: t(21) },
+        { holder: 'a', token: 1, since: t(0) },
+      ],
+    });
+    expect((await leases.leadership(1)).terms).toHaveLength(1);
+    expect(await leases.prune(t(10))).toBe(1);
+    expect((await leases.leadership(10)).terms.map((x) => x.holder)).toEqual(['b']);
+  });
+
+  it('records a term whose log write was lost when its holder acquires again', async () => {
+    const leases = new LeaseCollection(db, 'l6');
+    await leases.acquire('a', t(0), 15_000);
+    await db.collection('leadership_terms').deleteMany({ lease: 'l6' });
+    // The elector asks again after an error: the lease is still a's, the term is written back.
+    expect(await leases.acquire('a', t(2), 15_000)).toMatchObject({ holder: 'a', token: 1 });
+    expect((await leases.leadership(10)).terms).toEqual([{ holder: 'a', token: 1, since: t(0) }]);
+  });
+
   it('lets exactly one of many racing replicas take a free lease', async () => {
     const leases = new LeaseCollection(db, 'l4');
     const results = await Promise.all(
@@ -74,5 +103,25 @@ describe('SlotLedgerCollection', () => {
     await ledger.claim('heartbeat', t(3), 1, t(3));
     expect(await ledger.lastSlot('heartbeat')).toEqual(t(3));
     expect(await ledger.lastSlot('other')).toBeUndefined();
+
+    expect(await ledger.recent('heartbeat', 10)).toEqual([
+      {
+        schedule: 'heartbeat',
+        slot: t(3),
+        token: 1,
+        published: false,
+        claimedAt: t(3),
+        publishedAt: null,
+      },
+      {
+        schedule: 'heartbeat',
+        slot: t(1),
+        token: 1,
+        published: true,
+        claimedAt: t(1),
+        publishedAt: t(2),
+      },
+    ]);
+    expect(await ledger.recent('heartbeat', 1)).toHaveLength(1);
   });
 });

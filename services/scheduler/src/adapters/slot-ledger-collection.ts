@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '@herald/store';
-import type { SlotLedger, SlotRecord } from '../domain/ports.js';
+import type { SlotEntry, SlotLedger, SlotRecord } from '../domain/ports.js';
 
 interface SlotDoc {
   /** `${schedule}@${slot ISO}`: the _id's uniqueness is what makes a slot fire once. */
@@ -60,6 +60,20 @@ export class SlotLedgerCollection implements SlotLedger {
       { sort: { slot: -1 }, projection: { slot: 1 } },
     );
     return doc?.slot;
+  }
+
+  /** The schedule's last `limit` slots, newest first, claimed or published. */
+  async recent(schedule: string, limit: number): Promise<SlotEntry[]> {
+    const docs = await this.#collection
+      .find({ schedule })
+      .sort({ slot: -1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((doc) => ({
+      ...toRecord(doc),
+      claimedAt: doc.claimedAt,
+      publishedAt: doc.publishedAt ?? null,
+    }));
   }
 
   async unpublished(): Promise<SlotRecord[]> {

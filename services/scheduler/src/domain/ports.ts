@@ -15,6 +15,20 @@ export interface LeaseStore {
   current(): Promise<Lease | undefined>;
 }
 
+/** One change of hands: the holder that took the lease with this token, and when. */
+export interface LeadershipTerm {
+  readonly holder: string;
+  readonly token: number;
+  readonly since: Date;
+}
+
+/** Who leads according to the store (any replica can answer), and the terms before. */
+export interface Leadership {
+  readonly lease: (Lease & { readonly since: Date | null }) | undefined;
+  /** Newest first. */
+  readonly terms: readonly LeadershipTerm[];
+}
+
 /** One firing of a schedule, recorded before it is published. */
 export interface SlotRecord {
   readonly schedule: string;
@@ -22,6 +36,12 @@ export interface SlotRecord {
   /** Fencing token of the leader that claimed the slot. */
   readonly token: number;
   readonly published: boolean;
+}
+
+/** A ledger entry as an operator reads it. */
+export interface SlotEntry extends SlotRecord {
+  readonly claimedAt: Date;
+  readonly publishedAt: Date | null;
 }
 
 export interface SlotLedger {
