@@ -218,7 +218,8 @@ describe('an event the broker returned', () => {
       'a later one',
       async () => (await drain(identity, 'user.registered')).length === 1,
     );
-    expect(await backlog(relay)).toBe(1);
+    // Seen by the queue a moment before the relay records it as relayed.
+    await eventually('only the task event left', async () => (await backlog(relay)) === 1);
 
     const tasks = await bindQueue('task.created');
     await eventually('the waiting one relayed', async () => (await backlog(relay)) === 0, 10_000);
@@ -280,10 +281,11 @@ describe('an event the broker returned', () => {
 
   it('waits for every queue its consumers declare, so consumers starting apart all get it', async () => {
     const consumers = { 'user.registered': ['mailer', 'notifier'] };
-    const { relay, looks } = await startRelay('a', { consumers });
+    const { relay, looks, returned } = await startRelay('a', { consumers });
     const event = userRegistered();
     relay.kick(await write('d1', event));
-    await eventually('the event waits', async () => (await backlog(relay)) === 1);
+    // Returned, not just unsent: a queue bound before the publish would take it alone.
+    await eventually('the event returned', () => returned.length === 1);
 
     const mailer = await bindQueue('user.registered', 'mailer');
     // The relay has seen the first consumer's queue a few times, and sent the event nowhere.
@@ -299,33 +301,29 @@ describe('an event the broker returned', () => {
 
   it('goes to the queues that are there once the others have not come within the settle time', async () => {
     const consumers = { 'user.registered': ['mailer', 'notifier'] };
-    const { relay } = await startRelay('a', { consumers, settleMs: 500 });
+    const { relay, returned } = await startRelay('a', { consumers, settleMs: 500 });
     const event = userRegistered();
     relay.kick(await write('d1', event));
-    await eventually('the event waits', async () => (await backlog(relay)) === 1);
+    await eventually('the event returned', () => returned.length === 1);
     const mailer = await bindQueue('user.registered', 'mailer');
     await eventually('relayed', async () => (await backlog(relay)) === 0, 10_000);
     await relay.stop();
     expect(await drain(mailer, 'mailer')).toEqual([event.id]);
   });
 
-  it('holds an event while only some of its consumers have a queue, so none of them misses it', async () => {
+  it('does not hold a route it never saw whole: a consumer this installation does not run', async () => {
     const consumers = { 'user.registered': ['mailer', 'notifier'] };
     const mailer = await bindQueue('user.registered', 'mailer');
     const { relay } = await startRelay('a', { consumers });
     const event = userRegistered();
     relay.kick(await write('d1', event));
-    // Routed it would be, to the mailer alone: the notifier would never get it.
-    await eventually('the event waits', async () => (await backlog(relay)) === 1);
-    expect(await drain(mailer, 'mailer')).toEqual([]);
-    const notifier = await bindQueue('user.registered', 'notifier');
-    await eventually('relayed', async () => (await backlog(relay)) === 0, 10_000);
+    await eventually('relayed', () => relay.published === 1);
+    expect(await backlog(relay)).toBe(0);
     await relay.stop();
     expect(await drain(mailer, 'mailer')).toEqual([event.id]);
-    expect(await drain(notifier, 'notifier')).toEqual([event.id]);
   });
 
-  it('looks again on a new connection, as after a broker rebuilt empty', async () => {
+  it('holds a route it saw whole on a new connection until all its queues are back, as after a broker rebuilt empty', async () => {
     const consumers = { 'user.registered': ['mailer', 'notifier'] };
     const mailer = await bindQueue('user.registered', 'mailer');
     const notifier = await bindQueue('user.registered', 'notifier');

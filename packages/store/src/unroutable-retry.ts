@@ -69,9 +69,11 @@ export class UnroutableRetry {
   #wake: (() => void) | undefined;
   /** Set when the store may hold events of this relay its memory does not know (adopted). */
   #reload = false;
-  /** Routes whose consumers' queues were all there (or settled without them) on `#seenOn`. */
+  /** Routes looked at on the connection `#seenOn` (with all their queues, or let through). */
   readonly #seen = new Set<string>();
   #seenOn: object | undefined;
+  /** Routes once seen with every queue the contract names: this installation runs them all. */
+  readonly #complete = new Set<string>();
 
   constructor(ports: Ports, options: UnroutableRetryOptions = {}) {
     this.#ports = ports;
@@ -108,10 +110,11 @@ export class UnroutableRetry {
 
   /**
    * Keeps `event` back, as if the broker had returned it, when its route may not reach every
-   * consumer yet: on a connection where the route was not yet seen with all the queues the
-   * contract names for it (after a reconnect, or a broker rebuilt empty, the first consumer to
-   * declare its queue would otherwise get the event and the others never), or while events of
-   * the route already wait. Costs a look at the broker only the first time per connection.
+   * consumer: after a reconnect (or a broker rebuilt empty), a route once seen with every queue
+   * the contract names waits until they are all there again, since the first consumer to declare
+   * its queue would otherwise take the event alone and the others never see it; and events of a
+   * route that already waits wait behind them. A route never seen whole (a consumer this
+   * installation does not run) is not held. Costs one look at the broker per route per connection.
    */
   async held(event: PendingEvent): Promise<boolean> {
     const { consumers } = this.#ports;
@@ -123,11 +126,13 @@ export class UnroutableRetry {
     }
     const route = consumers.routeOf(event.type);
     const key = routeKey(route);
-    if (this.#seen.has(key)) return false;
-    const expected = consumers.queuesFor(route);
     if (!this.#waiting.has(key)) {
+      if (this.#seen.has(key)) return false;
+      const expected = consumers.queuesFor(route);
       const existing = expected.length === 0 ? new Set() : await consumers.existing(expected);
-      if (existing.size === expected.length) {
+      const whole = existing.size === expected.length;
+      if (whole) this.#complete.add(key);
+      if (whole || !this.#complete.has(key)) {
         this.#seen.add(key);
         return false;
       }
