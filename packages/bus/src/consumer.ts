@@ -297,7 +297,7 @@ export class Consumer<T extends EventType> {
       try {
         await context.with(delivery.traceContext, () => handler(event, delivery));
       } catch (error) {
-        await this.#fail(delivery, classifyFailure(error, this.#options.outage?.isOutage), event);
+        await this.#fail(delivery, await this.#classify(error), event);
         return;
       }
       this.#settle(delivery, {
@@ -311,6 +311,19 @@ export class Consumer<T extends EventType> {
       delivery.span.end();
       if (--this.#inFlight === 0) this.#idle?.();
     }
+  }
+
+  /**
+   * What a handler's error means. An error the outage policy cannot place is an outage too while
+   * the dependency fails its probe: a store whose own backend is gone answers with a plain server
+   * error (FerretDB: InternalError), and spending attempts on it dead-letters sound messages.
+   */
+  async #classify(error: unknown): Promise<Failure> {
+    const { outage } = this.#options;
+    const failure = classifyFailure(error, outage?.isOutage);
+    if (failure.kind !== 'transient' || !outage) return failure;
+    const answers = await outage.probe().catch(() => false);
+    return answers ? failure : { kind: 'outage', reason: failure.reason };
   }
 
   /** The message's event, or why it is not one. */

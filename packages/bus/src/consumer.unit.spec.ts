@@ -174,8 +174,15 @@ describe('Deferred', () => {
 });
 
 describe('an outage', () => {
-  function outageSetup() {
-    const state = { down: true, probes: 0, handled: [] as string[], failed: [] as string[] };
+  function outageSetup(failure = () => new StoreDown('connect ECONNREFUSED 127.0.0.1:27017')) {
+    const state = {
+      down: true,
+      /** The handler fails although the store answers its probe: the message's own fault. */
+      broken: false,
+      probes: 0,
+      handled: [] as string[],
+      failed: [] as string[],
+    };
     const outage: OutagePolicy = {
       isOutage: (error) => error instanceof StoreDown,
       probe: async () => {
@@ -186,9 +193,9 @@ describe('an outage', () => {
       probeMaxMs: 1_000,
     };
     const { broker, consumer, outcomes, lifecycle } = setup(async (event) => {
-      if (state.down) {
+      if (state.down || state.broken) {
         state.failed.push(event.id);
-        throw new StoreDown('connect ECONNREFUSED 127.0.0.1:27017');
+        throw failure();
       }
       state.handled.push(event.id);
     }, outage);
@@ -223,6 +230,22 @@ describe('an outage', () => {
     expect(state.handled.sort()).toEqual([...ids].sort());
     await until('acked', () => outcomes.length === 6);
     expect(outcomes.slice(3).every((o) => o.status === 'acked' && o.attempt === 1)).toBe(true);
+  });
+
+  it('pauses on an error the policy cannot place while the probe fails, and retries it while the probe answers', async () => {
+    const { state, broker, consumer, outcomes } = outageSetup(
+      () => new Error('InternalError: backend connection pool is closed'),
+    );
+    await consumer.start();
+    broker.publish('user.registered', aUserRegistered(1));
+    await until('requeued', () => outcomes.length === 1);
+    expect(outcomes[0]).toMatchObject({ status: 'requeued', cause: 'outage', attempt: 1 });
+    expect(consumer.consuming).toBe(false);
+
+    state.down = false;
+    state.broken = true;
+    await until('retried', () => outcomes.length === 2);
+    expect(outcomes[1]).toMatchObject({ status: 'retried', attempt: 1 });
   });
 
   it('stops probing when the consumer stops', async () => {

@@ -9,7 +9,10 @@ import { reconnectDelay, sleep } from './backoff.js';
 export interface OutagePolicy {
   /** True for an error that says the dependency cannot be reached right now. */
   readonly isOutage: (error: unknown) => boolean;
-  /** Resolves true once the dependency answers again; polled with backoff while paused. */
+  /**
+   * Resolves true once the dependency answers again; polled with backoff while paused, and asked
+   * once when a handler fails with an error `isOutage` does not recognise.
+   */
   readonly probe: () => Promise<boolean>;
   /** First wait before probing; doubles per failed probe (with jitter) up to `probeMaxMs`. */
   readonly probeInitialMs?: number;
