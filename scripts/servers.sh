@@ -137,6 +137,13 @@ ferretdb_bin() {
 # ---------------------------------------------------------------- PostgreSQL (FerretDB's backend)
 pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1; }
 
+# Each FerretDB holds up to this many PostgreSQL connections (FerretDB's default is 50).
+PG_POOL_PER_FERRETDB=25
+# Room for several FerretDBs (tests, a demo) and for the connections of one that was just killed,
+# which PostgreSQL counts until it notices they are gone: at Debian's 100, a FerretDB restarted
+# after a busy run was refused ("too many clients") and answered every write with InternalError.
+PG_MAX_CONNECTIONS=300
+
 # Debian's own cluster tools, a cluster of Herald's own: loopback only, trust auth on loopback (a
 # development and test store), synchronous_commit off (a crash may lose the last few ms, never
 # corrupt; production runs MongoDB).
@@ -149,9 +156,10 @@ pg_up() {
   if [ ! -d "/etc/postgresql/$v/$PG_CLUSTER" ]; then
     log "store: creating PostgreSQL $v cluster '$PG_CLUSTER' on 127.0.0.1:$PG_PORT (one time)"
     pg_createcluster "$v" "$PG_CLUSTER" -p "$PG_PORT" -- --auth-local=trust --auth-host=trust >&2
-    printf "listen_addresses = '127.0.0.1'\nsynchronous_commit = off\n" \
-      >"/etc/postgresql/$v/$PG_CLUSTER/conf.d/herald.conf"
   fi
+  # Written on every start, so a cluster made by an older version of this script gets it too.
+  printf "listen_addresses = '127.0.0.1'\nsynchronous_commit = off\nmax_connections = %s\n" \
+    "$PG_MAX_CONNECTIONS" >"/etc/postgresql/$v/$PG_CLUSTER/conf.d/herald.conf"
   log "store: starting PostgreSQL $v cluster '$PG_CLUSTER' on 127.0.0.1:$PG_PORT"
   pg_ctlcluster "$v" "$PG_CLUSTER" start >&2
   wait_port 127.0.0.1 "$PG_PORT" 60 || die "PostgreSQL did not open 127.0.0.1:$PG_PORT (see /var/log/postgresql)"
@@ -172,7 +180,7 @@ pg_database_for() { # ferretdb-port
   "${psql[@]}" -d "$db" -f "$HERE/store/gin-companions.sql" >/dev/null 2>&1 ||
     "${psql[@]}" -d "$db" -f "$HERE/store/gin-companions.sql" >&2 ||
     die "could not install the companion-index trigger in PostgreSQL database $db"
-  printf 'postgres://postgres@127.0.0.1:%s/%s\n' "$PG_PORT" "$db"
+  printf 'postgres://postgres@127.0.0.1:%s/%s?pool_max_conns=%s\n' "$PG_PORT" "$db" "$PG_POOL_PER_FERRETDB"
 }
 
 mongo_up() {
