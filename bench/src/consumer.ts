@@ -37,6 +37,7 @@ export const consumerBenchmark: Benchmark = {
     const namespace = benchNamespace(ctx, 'consumer');
     const { db } = await benchDatabase(ctx, namespace);
     const processed = new ProcessedEvents(db);
+    await processed.ensureIndexes();
     const topology = benchTopology(namespace, 'drain');
     const n = ctx.count(20_000);
     const warm = Math.max(100, Math.round(n / 5));

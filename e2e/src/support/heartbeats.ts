@@ -52,6 +52,7 @@ export async function startHeartbeatProbe(namespace: string): Promise<HeartbeatP
   const effects = new Map<string, number>();
   const { client, db } = await connectMongo(mongoUrlForTest(`${namespace}probe`), 'probe');
   const processed = new ProcessedEvents(db);
+  await processed.ensureIndexes();
   const connection = new BrokerConnection({
     url: servers.rabbitmq,
     name: `${namespace}probe`,

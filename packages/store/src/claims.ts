@@ -77,6 +77,11 @@ export class Claims {
     }
   }
 
+  /** Makes the collection before the first claim (see `ProcessedEvents.ensureIndexes`). */
+  async ensureIndexes(): Promise<void> {
+    await this.#collection.createIndex({ claimedAt: 1 });
+  }
+
   /**
    * Forgets the claims whose lease ended before `before` (and older ones without a lease): a
    * live lease is never deleted, however long ago it was claimed.

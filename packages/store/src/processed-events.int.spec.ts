@@ -165,3 +165,15 @@ describe('ProcessedEvents at two or more replicas', () => {
     expect(effects).toBe(1);
   });
 });
+
+describe('ensureIndexes', () => {
+  it('makes the record and the claims collections before any event is claimed', async () => {
+    const { client, processed } = await replica();
+    await processed.ensureIndexes();
+    await processed.ensureIndexes(); // every replica runs it at start-up
+    const names = (await client.db().listCollections({}, { nameOnly: true }).toArray()).map(
+      (c) => c.name,
+    );
+    expect(names).toEqual(expect.arrayContaining(['processed_events', 'processed_event_claims']));
+  });
+});

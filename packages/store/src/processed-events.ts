@@ -46,6 +46,17 @@ export class ProcessedEvents {
   }
 
   /**
+   * Makes both collections at start-up, before any message: FerretDB creates a collection on its
+   * first insert in steps a crash can leave half done (the table without its metadata), after which
+   * every insert fails with "relation … already exists" (measured: the store killed during the
+   * first claim's insert dead-lettered every later message).
+   */
+  async ensureIndexes(): Promise<void> {
+    await this.#collection.createIndex({ processedAt: 1 });
+    await this.#claims.ensureIndexes();
+  }
+
+  /**
    * Forgets the records made before `before` and the claims whose lease ended before it
    * (`processedEventsKeptMs` ago when run by `startPruning`): without it both grow by one
    * document per event for as long as the service runs.

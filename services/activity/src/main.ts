@@ -61,6 +61,7 @@ const consumer = new Consumer({
   outage: storeOutage(db),
 });
 const processed = new ProcessedEvents(db);
+await processed.ensureIndexes();
 subscribe(consumer, processed, ports);
 const pruning = startPruning({
   records: { 'processed events': processed },

@@ -69,6 +69,7 @@ const heartbeats = new Heartbeats(db, (slot) =>
   metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
 );
 const processed = new ProcessedEvents(db);
+await processed.ensureIndexes();
 registerHandlers(
   consumer,
   services.api.consumes,

@@ -26,6 +26,7 @@ const metrics = createMetrics('mailer');
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-mailer');
 const processed = new ProcessedEvents(db);
+await processed.ensureIndexes();
 const sentLog = new SentLogCollection(db);
 const pruning = startPruning({
   records: { 'processed events': processed, 'sent mail': sentLog },

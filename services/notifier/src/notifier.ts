@@ -58,6 +58,7 @@ export async function createNotifier(config: NotifierConfig, options: NotifierOp
   await notifications.ensureIndexes();
   await members.ensureIndexes();
   const processed = new ProcessedEvents(db);
+  await processed.ensureIndexes();
   const heartbeats = new Heartbeats(db, (slot) =>
     metrics?.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
   );
