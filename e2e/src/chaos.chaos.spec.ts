@@ -13,7 +13,6 @@ import {
   deleteNamespace,
   deleteQueue,
   eventually,
-  isReady,
   queueConsumers,
   queueDepth,
   resetBroker,
@@ -74,6 +73,20 @@ const startScheduler = (n: number) =>
     }),
     HOLDER_ID: `replica-${n}`,
   });
+
+/** A service's /readyz answer, with its checks, for saying why a system is not ready. */
+async function readiness(service: RunningService): Promise<{ status: number; line: string }> {
+  const response = await fetch(`${service.url}/readyz`, {
+    signal: AbortSignal.timeout(2_000),
+  }).catch((error: unknown) => error);
+  if (!(response instanceof Response)) {
+    return { status: 0, line: `${service.name} ${service.url}: ${String(response)}` };
+  }
+  return {
+    status: response.status,
+    line: `${service.name} ${service.url}: ${response.status} ${await response.text()}`,
+  };
+}
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -174,7 +187,11 @@ it(
             ...Object.keys(replicas).flatMap((s) => system.replicas(s as keyof typeof replicas)),
             ...schedulers,
           ];
-          return (await Promise.all(services.map(isReady))).every(Boolean);
+          const answers = await Promise.all(services.map(readiness));
+          const waiting = answers.filter((a) => a.status !== 200);
+          // Thrown, not returned: on a timeout the message names who was still not ready, and why.
+          if (waiting.length > 0) throw new Error(waiting.map((a) => a.line).join('; '));
+          return true;
         },
         240_000,
       );
@@ -212,10 +229,20 @@ it(
       await sleep(2_000);
     }
 
-    // An operator deletes each consumer's queue (when it is idle: its messages would go with it).
+    // An operator deletes each consumer's queue. A queue's messages go with it, and what is routed
+    // to it before its consumers declare it again reaches the other consumers only: RabbitMQ's
+    // semantics, no client can change them. So comments pause while it is gone (see README).
     for (const service of consumers) {
       const queue = serviceQueue(service, { namespace }).queue;
-      await eventually('the queue idle', async () => (await queueDepth(queue)) === 0, 60_000);
+      await load.pause();
+      let depth = -1;
+      await eventually(
+        `${queue} idle`,
+        async () => (depth = await queueDepth(queue)) === 0,
+        120_000,
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)} (${depth} messages in it)`);
+      });
       const from = Date.now();
       await deleteQueue(queue);
       await eventually(
@@ -228,6 +255,7 @@ it(
         recoveryMs: Date.now() - from,
         until: 'both consume again',
       });
+      load.resume();
     }
 
     // The broker goes away for 3 s.
@@ -260,6 +288,11 @@ it(
     const backlog = load.attempts.length;
     from = Date.now();
     await resetBroker();
+    // The probe is no consumer the contract knows, so nothing can wait for its queue: heartbeats
+    // fired before it declares it again reach the services' queues only (not counted as missing).
+    const probeGone = { from, until: 0 };
+    await eventually('the probe consuming again', () => heartbeats.consuming(), 120_000);
+    probeGone.until = Date.now();
     await allReady();
     faults.push({
       fault: 'RabbitMQ rebuilt empty, outbox backlog waiting',
@@ -397,7 +430,15 @@ it(
 
     const schedulerCrashes = schedulers.filter((s) => s.process.exitCode !== null);
     for (const s of schedulers) await s.stop('SIGTERM');
-    const { slots, span: expectedSlots } = await heartbeats.settle();
+    const { slots } = await heartbeats.settle();
+    const seen = new Set(slots);
+    const skipped: string[] = [];
+    for (let at = Date.parse(slots[0]!); at <= Date.parse(slots.at(-1)!); at += 1_000) {
+      const slot = new Date(at).toISOString();
+      if (!seen.has(slot)) skipped.push(slot);
+    }
+    const whileProbeGone = (slot: string) =>
+      Date.parse(slot) >= probeGone.from - 1_000 && Date.parse(slot) <= probeGone.until + 1_000;
 
     const dead = await deadLetters();
     const isPoison = (body: string) => body.includes(namespace);
@@ -422,7 +463,8 @@ it(
         ),
         slots: {
           fired: slots.length,
-          gaps: expectedSlots - slots.length,
+          gaps: skipped.filter((slot) => !whileProbeGone(slot)).length,
+          probeGone: skipped.filter(whileProbeGone).length,
           doubled: [...heartbeats.effects.values()].filter((n) => n > 1).length,
         },
       }),
@@ -461,7 +503,7 @@ it(
       expect(list).toHaveLength(poison.length);
     }
     // Each scheduled slot reached the consumer once, none skipped, through every failover.
-    expect(slots).toHaveLength(expectedSlots);
+    expect(skipped.filter((slot) => !whileProbeGone(slot))).toEqual([]);
     expect([...heartbeats.effects.values()].every((n) => n === 1)).toBe(true);
     // Nothing exited unless the test killed it.
     expect(system.unexpectedExits()).toEqual([]);

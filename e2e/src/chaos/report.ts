@@ -33,7 +33,13 @@ export function chaosSummary(summary: {
   readonly deadLetters: Readonly<
     Record<string, { readonly poison: number; readonly other: number }>
   >;
-  readonly slots: { readonly fired: number; readonly gaps: number; readonly doubled: number };
+  readonly slots: {
+    readonly fired: number;
+    readonly gaps: number;
+    readonly doubled: number;
+    /** Slots fired while the probe's queue was gone (the broker rebuilt empty): not gaps. */
+    readonly probeGone?: number;
+  };
 }): string {
   const answered = Object.entries(summary.answered)
     .map(([status, n]) => `${status}: ${n}`)
@@ -65,6 +71,9 @@ export function chaosSummary(summary: {
     ),
     '',
     `scheduler: ${summary.slots.fired} heartbeat slots seen by the probe consumer, ` +
-      `${summary.slots.gaps} missing, ${summary.slots.doubled} seen twice`,
+      `${summary.slots.gaps} missing, ${summary.slots.doubled} seen twice` +
+      (summary.slots.probeGone === undefined
+        ? ''
+        : `, ${summary.slots.probeGone} fired while the probe's queue was gone after the rebuild`),
   ].join('\n');
 }

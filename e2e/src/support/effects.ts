@@ -81,6 +81,7 @@ export function expectedEffects(events: readonly AnyEvent[]): Effects {
       case 'schedule.token-cleanup.due':
       case 'schedule.daily-digest.due':
       case 'system.heartbeat':
+      case 'notification.created':
         throw new Error(`${event.type}: not a write's event; this accounting does not cover it`);
     }
   }

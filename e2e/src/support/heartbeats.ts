@@ -38,6 +38,8 @@ export interface HeartbeatProbe {
    * and how many seconds their range spans (equal when none was skipped).
    */
   settle(): Promise<{ slots: string[]; span: number }>;
+  /** True while the probe's consumer is subscribed. */
+  consuming(): boolean;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startHeartbeatProbe(namespace: string): Promise<HeartbeatP
       const span = (Date.parse(slots.at(-1)!) - Date.parse(slots[0]!)) / 1_000 + 1;
       return { slots, span };
     },
+    consuming: () => consumer.consuming,
     async stop() {
       await consumer.stop();
       await connection.close();

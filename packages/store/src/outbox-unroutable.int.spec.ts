@@ -6,6 +6,7 @@ import type { Collection, Db, MongoClient } from 'mongodb';
 import { BrokerConnection, Publisher, existingQueues } from '@herald/bus';
 import { createEvent, exchangeName, type AnyEvent } from '@herald/contracts';
 import {
+  closeConnections,
   deleteNamespace,
   eventually,
   mongoUrlForTest,
@@ -95,12 +96,22 @@ async function startRelay(
     ...(options.consumers
       ? {
           consumers: {
+            routeOf: (type) => ({
+              exchange: exchangeName(type === 'user.registered' ? 'identity' : 'tasks', namespace),
+              routingKey: type,
+            }),
+            connection: () => connection.current,
             queuesFor: ({ routingKey }) =>
               (options.consumers?.[routingKey] ?? []).map((q) => `${namespace}${q}`),
+            // As the API does: a queue counts once its DLQ, declared after its bindings, is there.
             existing: async (queues) => {
-              const found = await existingQueues(connection.current!, queues);
-              looks.push(found.size);
-              return found;
+              const found = await existingQueues(connection.current!, [
+                ...queues,
+                ...queues.map((q) => `${q}.dlq`),
+              ]);
+              const bound = new Set(queues.filter((q) => found.has(q) && found.has(`${q}.dlq`)));
+              looks.push(bound.size);
+              return bound;
             },
           },
         }
@@ -108,7 +119,7 @@ async function startRelay(
   });
   relays.push(relay);
   relay.start();
-  return { relay, lines, returned, looks };
+  return { relay, lines, returned, looks, connection };
 }
 
 let users = 0;
@@ -152,6 +163,8 @@ async function bindQueue(
   await channel.assertExchange(exchangeName(exchange, namespace), 'topic', { durable: true });
   await channel.assertQueue(queue, { durable: true });
   await channel.bindQueue(queue, exchangeName(exchange, namespace), routingKey);
+  // Last, as a consumer's topology does (the relay takes it as the sign the queue is bound).
+  await channel.assertQueue(`${queue}.dlq`, { durable: true });
   return channel;
 }
 
@@ -205,7 +218,8 @@ describe('an event the broker returned', () => {
       'a later one',
       async () => (await drain(identity, 'user.registered')).length === 1,
     );
-    expect(await backlog(relay)).toBe(1);
+    // Seen by the queue a moment before the relay records it as relayed.
+    await eventually('only the task event left', async () => (await backlog(relay)) === 1);
 
     const tasks = await bindQueue('task.created');
     await eventually('the waiting one relayed', async () => (await backlog(relay)) === 0, 10_000);
@@ -267,10 +281,11 @@ describe('an event the broker returned', () => {
 
   it('waits for every queue its consumers declare, so consumers starting apart all get it', async () => {
     const consumers = { 'user.registered': ['mailer', 'notifier'] };
-    const { relay, looks } = await startRelay('a', { consumers });
+    const { relay, looks, returned } = await startRelay('a', { consumers });
     const event = userRegistered();
     relay.kick(await write('d1', event));
-    await eventually('the event waits', async () => (await backlog(relay)) === 1);
+    // Returned, not just unsent: a queue bound before the publish would take it alone.
+    await eventually('the event returned', () => returned.length === 1);
 
     const mailer = await bindQueue('user.registered', 'mailer');
     // The relay has seen the first consumer's queue a few times, and sent the event nowhere.
@@ -286,13 +301,54 @@ describe('an event the broker returned', () => {
 
   it('goes to the queues that are there once the others have not come within the settle time', async () => {
     const consumers = { 'user.registered': ['mailer', 'notifier'] };
-    const { relay } = await startRelay('a', { consumers, settleMs: 500 });
+    const { relay, returned } = await startRelay('a', { consumers, settleMs: 500 });
     const event = userRegistered();
     relay.kick(await write('d1', event));
-    await eventually('the event waits', async () => (await backlog(relay)) === 1);
+    await eventually('the event returned', () => returned.length === 1);
     const mailer = await bindQueue('user.registered', 'mailer');
     await eventually('relayed', async () => (await backlog(relay)) === 0, 10_000);
     await relay.stop();
     expect(await drain(mailer, 'mailer')).toEqual([event.id]);
+  });
+
+  it('does not hold a route it never saw whole: a consumer this installation does not run', async () => {
+    const consumers = { 'user.registered': ['mailer', 'notifier'] };
+    const mailer = await bindQueue('user.registered', 'mailer');
+    const { relay } = await startRelay('a', { consumers });
+    const event = userRegistered();
+    relay.kick(await write('d1', event));
+    await eventually('relayed', () => relay.published === 1);
+    expect(await backlog(relay)).toBe(0);
+    await relay.stop();
+    expect(await drain(mailer, 'mailer')).toEqual([event.id]);
+  });
+
+  it('holds a route it saw whole on a new connection until all its queues are back, as after a broker rebuilt empty', async () => {
+    const consumers = { 'user.registered': ['mailer', 'notifier'] };
+    const mailer = await bindQueue('user.registered', 'mailer');
+    const notifier = await bindQueue('user.registered', 'notifier');
+    const { relay, looks, connection } = await startRelay('a', { consumers });
+    relay.kick(await write('d1', userRegistered()));
+    await eventually('the first relayed', () => relay.published === 1);
+    const looked = looks.length;
+    relay.kick(await write('d2', userRegistered()));
+    await eventually('the second relayed', () => relay.published === 2);
+    // The same connection: no second look.
+    expect(looks.length).toBe(looked);
+    expect((await drain(mailer, 'mailer')).length).toBe(2);
+    // The notifier's queue is gone and the relay's connection is new: it must look again.
+    await notifier.deleteQueue(`${namespace}notifier`);
+    const before = connection.current;
+    await closeConnections(`${namespace}a`);
+    await eventually('reconnected', () => connection.current && connection.current !== before);
+    const third = userRegistered();
+    relay.kick(await write('d3', third));
+    await eventually('the third waits', async () => (await backlog(relay)) === 1);
+    expect(await drain(mailer, 'mailer')).toEqual([]);
+    const back = await bindQueue('user.registered', 'notifier');
+    await eventually('relayed', async () => (await backlog(relay)) === 0, 10_000);
+    await relay.stop();
+    expect(await drain(mailer, 'mailer')).toEqual([third.id]);
+    expect(await drain(back, 'notifier')).toEqual([third.id]);
   });
 });

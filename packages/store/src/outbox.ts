@@ -463,6 +463,7 @@ export class OutboxRelay {
 
   /** Publishes `event`; true when the broker returned it and it now waits for a queue. */
   async #publishOrKeep(event: PendingEvent): Promise<boolean> {
+    if (await this.#unroutable.held(event)) return true;
     try {
       await this.#publish(event);
     } catch (error) {

@@ -26,8 +26,12 @@ export interface UnroutableRetryOptions {
  * as the first consumer declared its own.
  */
 export interface ConsumerQueues {
+  /** The route an event type is published on (exchange by the contract, routing key = type). */
+  routeOf(type: string): Route;
   queuesFor(route: Route): readonly string[];
   existing(queues: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The broker connection `existing` looks through; a new one must be looked through again. */
+  connection(): object | undefined;
 }
 
 interface Ports {
@@ -65,6 +69,11 @@ export class UnroutableRetry {
   #wake: (() => void) | undefined;
   /** Set when the store may hold events of this relay its memory does not know (adopted). */
   #reload = false;
+  /** Routes looked at on the connection `#seenOn` (with all their queues, or let through). */
+  readonly #seen = new Set<string>();
+  #seenOn: object | undefined;
+  /** Routes once seen with every queue the contract names: this installation runs them all. */
+  readonly #complete = new Set<string>();
 
   constructor(ports: Ports, options: UnroutableRetryOptions = {}) {
     this.#ports = ports;
@@ -91,11 +100,45 @@ export class UnroutableRetry {
     // The owner must be seen alive before its event exists, or another relay would adopt it.
     if (!this.#presence.trusted(now)) await this.#presence.beat(new Date(now));
     const route = { exchange: returned.exchange, routingKey: returned.routingKey };
+    this.#seen.delete(routeKey(route));
     if (!(await this.#events.keep(event, route, this.#ports.id, new Date(now)))) return;
     this.#ports.onReturned?.(route);
     this.#backoff.returned(route, now);
     this.#waiting.set(routeKey(route), (this.#waiting.get(routeKey(route)) ?? 0) + 1);
     this.#wake?.();
+  }
+
+  /**
+   * Keeps `event` back, as if the broker had returned it, when its route may not reach every
+   * consumer: after a reconnect (or a broker rebuilt empty), a route once seen with every queue
+   * the contract names waits until they are all there again, since the first consumer to declare
+   * its queue would otherwise take the event alone and the others never see it; and events of a
+   * route that already waits wait behind them. A route never seen whole (a consumer this
+   * installation does not run) is not held. Costs one look at the broker per route per connection.
+   */
+  async held(event: PendingEvent): Promise<boolean> {
+    const { consumers } = this.#ports;
+    if (!consumers) return false;
+    const connection = consumers.connection();
+    if (connection !== this.#seenOn) {
+      this.#seen.clear();
+      this.#seenOn = connection;
+    }
+    const route = consumers.routeOf(event.type);
+    const key = routeKey(route);
+    if (!this.#waiting.has(key)) {
+      if (this.#seen.has(key)) return false;
+      const expected = consumers.queuesFor(route);
+      const existing = expected.length === 0 ? new Set() : await consumers.existing(expected);
+      const whole = existing.size === expected.length;
+      if (whole) this.#complete.add(key);
+      if (whole || !this.#complete.has(key)) {
+        this.#seen.add(key);
+        return false;
+      }
+    }
+    await this.keep(event, new PublishUnroutable(route.exchange, route.routingKey));
+    return true;
   }
 
   /** An event of this type just went through: the ones waiting on its routing key may go now. */
@@ -221,6 +264,8 @@ export class UnroutableRetry {
       }
     }
     this.#forget(route);
+    // Released to all its queues, or to those there after the settle time: new events go straight.
+    if (this.#ports.consumers?.connection() === this.#seenOn) this.#seen.add(routeKey(route));
     this.#ports.logger.info(
       { ...route, relayed: sent },
       'a queue is bound again: relayed the events that waited for it',

@@ -1,5 +1,12 @@
 import { BrokerUnavailable, existingQueues, type BrokerConnection } from '@herald/bus';
-import { serviceQueue, services, type ServiceName } from '@herald/contracts';
+import {
+  catalog,
+  exchangeName,
+  serviceQueue,
+  services,
+  type EventType,
+  type ServiceName,
+} from '@herald/contracts';
 import type { ConsumerQueues } from '@herald/store';
 
 /**
@@ -12,16 +19,26 @@ export function consumerQueues(connection: BrokerConnection, namespace: string):
     .filter((service) => services[service].consumes.length > 0)
     .map((service) => serviceQueue(service, { namespace }));
   return {
+    routeOf: (type) => ({
+      exchange: exchangeName(catalog[type as EventType].exchange, namespace),
+      routingKey: type,
+    }),
+    connection: () => connection.current,
     queuesFor: ({ exchange, routingKey }) =>
       topologies
         .filter((t) =>
           t.bindings.some((b) => b.exchange === exchange && b.routingKey === routingKey),
         )
         .map((t) => t.queue),
-    existing: (queues) => {
+    // A consumer declares its dead-letter queue last, after the queue's bindings: a queue counts
+    // as there once its dead-letter queue is too, or an event could reach it before it is bound.
+    existing: async (queues) => {
       const current = connection.current;
-      if (!current) return Promise.reject(new BrokerUnavailable('no broker connection'));
-      return existingQueues(current, queues);
+      if (!current) throw new BrokerUnavailable('no broker connection');
+      const deadLetters = new Map(topologies.map((t) => [t.queue, t.deadLetterQueue]));
+      const dlq = (queue: string) => deadLetters.get(queue) ?? queue;
+      const found = await existingQueues(current, [...queues, ...queues.map(dlq)]);
+      return new Set(queues.filter((queue) => found.has(queue) && found.has(dlq(queue))));
     },
   };
 }
