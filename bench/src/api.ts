@@ -143,7 +143,7 @@ export const apiBenchmark: Benchmark = {
         return { ...m, cpuMs: (await processCpuMs(pid)) - cpu };
       };
 
-    const count = ctx.count(RATE * 20, 100);
+    const count = ctx.count(RATE * 12, 100);
     let maxLagMs = 0;
     const posters = {
       bare: openPoster(targets.bare.origin, 64),

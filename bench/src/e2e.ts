@@ -24,7 +24,7 @@ import {
   type Benchmark,
   type Measurement,
 } from './harness.js';
-import { processCpuMs, saturate, type PostRequest } from './http-load.js';
+import { answersFirst, processCpuMs, saturate, type PostRequest } from './http-load.js';
 import {
   commentBody,
   dropServiceDatabasesLater,
@@ -212,6 +212,7 @@ export const e2eBenchmark: Benchmark = {
           return requestTo(api.url);
         }),
       );
+      for (const request of requests) await answersFirst(request, 201);
       await postAndSettle(requests, herald, warmSeconds);
       const cpu = await heraldCpu(systems);
       const m = await postAndSettle(requests, herald, seconds);

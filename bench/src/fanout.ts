@@ -72,8 +72,13 @@ export const fanoutBenchmark: Benchmark = {
     ctx.defer('close the HTTP client', () => poster.close());
     const path = `/tasks/${workspace.taskId}/comments`;
 
-    /** Comments per round at each rate: about 30 s of load at 5/s, 10 s at 50/s. */
-    const counts: Record<Rate, number> = { 5: ctx.count(150, 20), 50: ctx.count(500, 50) };
+    /** Comments per round at each rate: about 30 s of load at 5/s, 8 s at 50/s. */
+    const counts: Record<Rate, number> = { 5: ctx.count(150, 20), 50: ctx.count(400, 50) };
+    /**
+     * How long a round may take to see every effect: a system that falls behind the rate drains
+     * its backlog afterwards, so the bound allows for a few comments a second.
+     */
+    const settleMs = (n: number) => 120_000 + n * 250;
     /** Per rate and measured round, each side effect's p99 from the 201 (which one sets the pace). */
     const effectP99s = new Map<Rate, Record<(typeof EFFECTS)[number], number[]>>(
       RATES.map((rate) => [rate, { mail: [], notification: [], feed: [] }]),
@@ -102,7 +107,7 @@ export const fanoutBenchmark: Benchmark = {
         });
         const refs = [...answeredAt.keys()];
         const complete = (t: SideEffectTimes) => EFFECTS.every((e) => t[e] !== undefined);
-        const deadline = performance.now() + budgetMs(n);
+        const deadline = performance.now() + settleMs(n);
         while (!refs.every((ref) => complete(watch.times(ref)))) {
           if (watchFailure) throw watchFailure;
           if (performance.now() > deadline) {
@@ -110,7 +115,7 @@ export const fanoutBenchmark: Benchmark = {
               (e) => `${e} ${refs.filter((ref) => watch.times(ref)[e] === undefined).length}`,
             );
             throw new Error(
-              `side effects still missing after ${budgetMs(n)} ms: ${missing.join(', ')}`,
+              `side effects still missing after ${settleMs(n)} ms: ${missing.join(', ')}`,
             );
           }
           await new Promise((resolve) => setTimeout(resolve, 20));

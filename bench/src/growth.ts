@@ -28,7 +28,7 @@ import {
   eventExchange,
   openConsumer,
 } from './herald.js';
-import { processCpuMs, saturate } from './http-load.js';
+import { answersFirst, processCpuMs, saturate } from './http-load.js';
 import { EVENT_TYPE, commentEvent } from './payload.js';
 import {
   commentBody,
@@ -225,7 +225,8 @@ export const growthBenchmark: Benchmark = {
           await waitForRelay(channel, queues[1] ?? '', posted);
           for (const queue of queues) await channel.purgeQueue(queue);
         };
-        // A fresh process: its JIT warms on an untimed burst first.
+        // A fresh process: it answers once, then its JIT warms on an untimed burst.
+        await answersFirst(request, 201);
         const warm = await saturate(request, { connections: CONNECTIONS, seconds: 2, status: 201 });
         await settle(warm.msgs);
         const cpu = await processCpuMs(pid);

@@ -108,6 +108,9 @@ function mentioning(mentioned: readonly string[]): CommentCreated {
   };
 }
 
+const retriesNote = (ms: readonly Measurement[]) =>
+  `events retried per round ${ms.map((m) => m.details ?? '?').join(' / ')}`;
+
 export const liveBenchmark: Benchmark = {
   name: 'live',
   title: 'Live fan-out: notifications to 200 open streams, 2 notifier replicas vs 1',
@@ -138,6 +141,7 @@ export const liveBenchmark: Benchmark = {
       count: number,
     ): Promise<Measurement> => {
       const delivered = new Tally();
+      const logFrom = replicas.map((r) => r.output().length);
       const streams = await Promise.all(
         users.map((userId, i) => {
           const replica = replicas[i % replicas.length];
@@ -171,7 +175,17 @@ export const liveBenchmark: Benchmark = {
               `${first?.received()} of ${expected.get(first?.userId ?? '')})`,
           );
         }
-        return { msgs: total, seconds };
+        // Retries show where the time went: a replica that lost the race for a user's seq too
+        // often (SeqContention) sends the event to a wait queue.
+        const lines = replicas.flatMap((r, i) =>
+          r
+            .output()
+            .slice(logFrom[i])
+            .split('\n')
+            .filter((line) => line.includes('retrying later')),
+        );
+        const contended = lines.filter((line) => line.includes('SeqContention')).length;
+        return { msgs: total, seconds, details: `${lines.length} (${contended} SeqContention)` };
       } finally {
         for (const stream of streams) stream.close();
       }
@@ -213,7 +227,10 @@ export const liveBenchmark: Benchmark = {
         `the first publish until every stream has received each of its user's notifications. Rate = ` +
         `notifications delivered per second; each stream's count is checked exactly (none missing, none ` +
         `doubled). The second replica is started for its rounds only (it shares the notifier queue).`,
-      rows: [summarise(names.one, oneRuns), twoRow],
+      rows: [
+        summarise(names.one, oneRuns, { note: retriesNote(oneRuns) }),
+        { ...twoRow, note: retriesNote(results.get(names.two) ?? []) },
+      ],
       notes: [
         `Two replicas deliver ${fmtRatio(twoRow.ratio ?? NaN)}x what one does. Each stores the notifications ` +
           'of the events it consumes (numbering each within its user) and publishes them to the live exchange; ' +
