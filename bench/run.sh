@@ -75,7 +75,8 @@ perftest_up() {
   command -v java >/dev/null 2>&1 || apt_install default-jre-headless
 }
 
-wants bullmq && redis_up
+# The BullMQ comparisons (bullmq, and the seed design in api and e2e) need Redis.
+{ wants bullmq || wants api || wants e2e; } && redis_up
 wants perftest && perftest_up
 
 exec node --conditions=@herald/source --import tsx bench/src/main.ts "$@"

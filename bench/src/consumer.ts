@@ -2,7 +2,7 @@
 // against bare amqplib consume+ack, both draining the same prefilled quorum queue at prefetch 500.
 import type { ChannelModel } from 'amqplib';
 import type { Handler } from '@herald/bus';
-import { ProcessedEvents, idempotent } from '@herald/store';
+import { BatchedInserts, ProcessedEvents, idempotent } from '@herald/store';
 import {
   Tally,
   cpuPerMessage,
@@ -28,6 +28,8 @@ import { EVENT_TYPE, MESSAGE_BYTES, commentEvent } from './payload.js';
 import { benchDatabase, benchNamespace } from './resources.js';
 
 const TARGET = 0.85;
+/** Issue 14: dedupe at half a bare consume+ack or better. */
+const DEDUPE_TARGET = 0.5;
 
 export const consumerBenchmark: Benchmark = {
   name: 'consumer',
@@ -38,6 +40,7 @@ export const consumerBenchmark: Benchmark = {
     const { db } = await benchDatabase(ctx, namespace);
     const processed = new ProcessedEvents(db);
     await processed.ensureIndexes();
+    const oneWrite = new BatchedInserts<{ _id: string; at: Date }>(db.collection('one_write'));
     const topology = benchTopology(namespace, 'drain');
     const n = ctx.count(20_000);
     const warm = Math.max(100, Math.round(n / 5));
@@ -121,13 +124,21 @@ export const consumerBenchmark: Benchmark = {
       }
     };
 
+    const handlers: Record<'none' | 'dedupe' | 'oneWrite', Handler<BenchEvent>> = {
+      none: noop,
+      dedupe: idempotent(processed, 'bench', noop),
+      // What any dedupe that writes once per message pays at least: one batched insert, no logic.
+      oneWrite: async (event) => {
+        await oneWrite.insert({ _id: `bench:${event.id}`, at: new Date() });
+      },
+    };
     const herald =
-      (dedupe: boolean) =>
+      (work: keyof typeof handlers) =>
       async (round: number): Promise<Measurement> => {
         const count = round === 0 ? warm : n;
         await prefill(count);
         const name = `${namespace}herald-consumer`;
-        const handler = dedupe ? idempotent(processed, 'bench', noop) : noop;
+        const handler = handlers[work];
         const consumer = await openConsumer({ url, topology, name, handler, start: false });
         try {
           return await drain(count, () => consumer.consumer.start(), consumer.acked);
@@ -143,11 +154,13 @@ export const consumerBenchmark: Benchmark = {
       bare: 'bare amqplib consume+ack',
       herald: 'Herald Consumer, no dedupe',
       dedupe: 'Herald Consumer + dedupe (ProcessedEvents)',
+      oneWrite: 'reference: Herald Consumer + one batched insert per message',
     };
     const results = await interleave(ctx, 'consumer', [
       { name: names.bare, run: bare },
-      { name: names.herald, run: herald(false) },
-      { name: names.dedupe, run: herald(true) },
+      { name: names.herald, run: herald('none') },
+      { name: names.dedupe, run: herald('dedupe') },
+      { name: names.oneWrite, run: herald('oneWrite') },
     ]);
     const baseline = results.get(names.bare) ?? [];
     const cpuNote = (ms: readonly Measurement[]) => {
@@ -163,13 +176,17 @@ export const consumerBenchmark: Benchmark = {
       }),
       summarise(names.dedupe, results.get(names.dedupe) ?? [], {
         baseline,
-        target: TARGET,
+        target: DEDUPE_TARGET,
         note: `${cpuNote(results.get(names.dedupe) ?? []) ?? ''}; 2 batched inserts/msg`,
+      }),
+      summarise(names.oneWrite, results.get(names.oneWrite) ?? [], {
+        baseline,
+        note: `${cpuNote(results.get(names.oneWrite) ?? []) ?? ''}; 1 batched insert/msg`,
       }),
     ];
     const verdict = rows
-      .slice(1)
-      .map((r) => `${r.variant}: ${met(r) ? 'meets' : 'does NOT meet'} the ${TARGET} target`);
+      .filter((r) => r.target !== undefined)
+      .map((r) => `${r.variant}: ${met(r) ? 'meets' : 'does NOT meet'} the ${r.target} target`);
     return {
       name: 'consumer',
       title: consumerBenchmark.title,
@@ -184,6 +201,9 @@ export const consumerBenchmark: Benchmark = {
         'ProcessedEvents.once writes two documents per new event (a claim before the handler, the record ' +
           'after it), each in an insertMany shared with the other messages in flight; it reads the store ' +
           'only for an event already claimed (none here).',
+        'The reference row is the floor of any store-backed dedupe that writes once per message: the same ' +
+          'batched insert, no claim, no lease, no record. Where it is itself below the dedupe target, no ' +
+          'design with a store write per message meets it on this store and machine.',
         'The bare side acks each message on its own; Herald acks each message after its handler, coalescing ' +
           'the acks settled in one event-loop turn into one multiple ack (plus single acks for any settled ' +
           'behind one still running).',

@@ -53,6 +53,19 @@ export async function saturate(
   };
 }
 
+/**
+ * POSTs `request` `count` times, one after another, each answered with `status`: a server that has
+ * just started answers (and has opened its store connections) before a load test measures it.
+ */
+export async function answersFirst(request: PostRequest, status: number, count = 5): Promise<void> {
+  const poster = openPoster(request.origin, 1);
+  try {
+    for (let i = 0; i < count; i++) await poster.post(request, status);
+  } finally {
+    await poster.close();
+  }
+}
+
 export interface Poster {
   /** POSTs and reads the whole answer; throws unless the status is `status`. */
   post(request: Omit<PostRequest, 'origin'>, status: number): Promise<string>;

@@ -1,4 +1,5 @@
 // What the numbers were measured on: hardware, load, and the version of every moving part.
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect as tcp } from 'node:net';
@@ -69,11 +70,29 @@ async function store(url: string): Promise<string> {
     await client.connect();
     const info = await client.db('admin').command({ buildInfo: 1 });
     const ferret = info.ferretdbVersion as string | undefined;
-    return ferret
-      ? `FerretDB ${ferret} (MongoDB ${String(info.version)} wire)`
-      : `MongoDB ${String(info.version)}`;
+    if (!ferret) return `MongoDB ${String(info.version)}`;
+    return `FerretDB ${ferret} on ${await ferretBackend(client)} (MongoDB ${String(info.version)} wire)`;
   } finally {
     await client.close();
+  }
+}
+
+/**
+ * FerretDB's backend, from the shape of its explain output: PostgreSQL's plan is a tree of
+ * nodes, SQLite's a list of lines. One document in a database of its own, dropped after.
+ */
+async function ferretBackend(client: MongoClient): Promise<string> {
+  const db = client.db(`herald_bench_probe_${randomUUID().slice(0, 8)}`);
+  try {
+    const probe = db.collection<{ _id: string }>('probe');
+    await probe.insertOne({ _id: 'probe' });
+    const { queryPlanner } = (await probe.find({ _id: 'probe' }).explain()) as {
+      queryPlanner?: { Plan?: unknown };
+    };
+    if (Array.isArray(queryPlanner?.Plan)) return 'SQLite (every query scans)';
+    return queryPlanner?.Plan ? 'PostgreSQL' : 'an unknown backend';
+  } finally {
+    await db.dropDatabase();
   }
 }
 
@@ -126,7 +145,7 @@ export async function machineFacts(
     ['store', await settle(() => store(servers.mongo))],
     ['amqplib', packageVersion('amqplib')],
   ];
-  if (wanted.has('bullmq')) {
+  if (['bullmq', 'api', 'e2e'].some((name) => wanted.has(name))) {
     facts.push(['Redis', await settle(() => redisVersion(servers.redis))]);
     facts.push(['BullMQ', packageVersion('bullmq')]);
   }

@@ -9,13 +9,17 @@ import { servers } from '@herald/testkit';
 import { apiBenchmark } from './api.js';
 import { bullmqBenchmark } from './bullmq.js';
 import { consumerBenchmark } from './consumer.js';
+import { e2eBenchmark } from './e2e.js';
 import { fanoutBenchmark } from './fanout.js';
+import { growthBenchmark } from './growth.js';
+import { liveBenchmark } from './live.js';
 import type { BenchContext, BenchResult, Benchmark, Servers } from './harness.js';
 import { machineFacts } from './machine.js';
 import { perftestBenchmark } from './perftest.js';
 import { publisherBenchmark } from './publisher.js';
 import { renderFactsText, renderMarkdown, renderText } from './report.js';
 import { scalingBenchmark } from './scaling.js';
+import { storeBenchmark } from './store.js';
 import { telemetryBenchmark } from './telemetry.js';
 import { killChildren } from './workers/spawn.js';
 
@@ -24,6 +28,7 @@ import { killChildren } from './workers/spawn.js';
  * `Benchmark`) and `--only <name>` picks it up; run.sh only needs to know about new prerequisites.
  */
 export const benchmarks: Readonly<Record<string, Benchmark>> = {
+  store: storeBenchmark,
   consumer: consumerBenchmark,
   publisher: publisherBenchmark,
   perftest: perftestBenchmark,
@@ -31,7 +36,10 @@ export const benchmarks: Readonly<Record<string, Benchmark>> = {
   bullmq: bullmqBenchmark,
   scaling: scalingBenchmark,
   api: apiBenchmark,
+  growth: growthBenchmark,
   fanout: fanoutBenchmark,
+  e2e: e2eBenchmark,
+  live: liveBenchmark,
 };
 
 const usage = `usage: npm run bench -- [--only a,b] [--scale N] [--rounds N] [--write] [--list]

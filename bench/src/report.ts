@@ -42,7 +42,7 @@ function cells(row: Row): string[] {
     row.perRound.map(fmtRate).join(' / '),
     fmtRate(row.median),
     row.ratio === undefined ? 'baseline' : fmtRatio(row.ratio),
-    row.target === undefined ? '-' : `>= ${row.target}`,
+    row.target === undefined ? '-' : `>= ${Number(row.target.toPrecision(2))}`,
     ok === undefined ? '-' : ok ? 'yes' : 'NO',
     row.note ?? '',
   ];

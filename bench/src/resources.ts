@@ -47,3 +47,29 @@ export function dropDatabaseLater(ctx: BenchContext, url: string): void {
     }
   });
 }
+
+/**
+ * Copies every collection of the database at `from` (indexes first, then the documents) into the
+ * one at `to`: a product state made once through the API, reused by benchmarks that need several.
+ */
+export async function copyDatabase(from: string, to: string): Promise<void> {
+  const source = new MongoClient(from, { serverSelectionTimeoutMS: 10_000 });
+  const target = new MongoClient(to, { serverSelectionTimeoutMS: 10_000 });
+  try {
+    await Promise.all([source.connect(), target.connect()]);
+    for (const { name } of await source.db().listCollections({}, { nameOnly: true }).toArray()) {
+      const into = target.db().collection(name);
+      for (const { key, name: index, unique } of await source.db().collection(name).indexes()) {
+        if (index === '_id_') continue;
+        await into.createIndex(key, {
+          ...(index ? { name: index } : {}),
+          ...(unique ? { unique } : {}),
+        });
+      }
+      const docs = await source.db().collection(name).find().toArray();
+      if (docs.length > 0) await into.insertMany(docs, { ordered: false });
+    }
+  } finally {
+    await Promise.all([source.close(), target.close()]);
+  }
+}

@@ -18,7 +18,7 @@ import { benchNamespace } from './resources.js';
 import type { PipelineJob } from './workers/protocol.js';
 import { forkWorker } from './workers/spawn.js';
 
-const TARGET = 0.85;
+const TARGET = 0.9;
 /** Head sampling ratio of the third variant: a common production setting for busy pipelines. */
 const SAMPLED = 0.1;
 

@@ -30,7 +30,22 @@ export interface FastifyJob {
   readonly port: number;
 }
 
-export type Job = PipelineJob | ConsumerJob | FastifyJob;
+/** The seed's design (seed-app.ts): its route, and its BullMQ workers when `smtpUrl` is set. */
+export interface SeedJob {
+  readonly kind: 'seed';
+  readonly port: number;
+  /** The database Herald's API wrote the users, tasks and memberships to. */
+  readonly readUrl: string;
+  /** The seed's own database: its comments, notifications and feed entries. */
+  readonly writeUrl: string;
+  readonly redisUrl: string;
+  /** BullMQ key prefix of this benchmark's queues. */
+  readonly prefix: string;
+  readonly publicKeyPem: string;
+  readonly smtpUrl?: string;
+}
+
+export type Job = PipelineJob | ConsumerJob | FastifyJob | SeedJob;
 
 export type WorkerMessage =
   | { readonly type: 'ready' }

@@ -1,3 +1,4 @@
+export * from './batched-inserts.js';
 export * from './mongo.js';
 export * from './outage.js';
 export * from './outbox.js';
