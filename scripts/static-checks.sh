@@ -7,7 +7,8 @@ cd "$ROOT"
 LOG="${HERALD_HOME:-$HOME/.herald}/log/turbo-checks.log"
 mkdir -p "$(dirname "$LOG")"
 if ! npx turbo run typecheck lint --output-logs=errors-only >"$LOG" 2>&1; then
-  cat "$LOG" >&2
+  # The failing tasks' output, without turbo's closing totals.
+  grep -vE '^ *(Tasks|Cached|Time):' "$LOG" >&2
   exit 1
 fi
 echo "[herald] turbo typecheck + lint: every workspace clean (log: $LOG)" >&2
