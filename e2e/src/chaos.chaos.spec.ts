@@ -15,6 +15,7 @@ import {
   eventually,
   queueConsumers,
   queueDepth,
+  readiness,
   resetBroker,
   restartStore,
   schedulerLeader,
@@ -73,20 +74,6 @@ const startScheduler = (n: number) =>
     }),
     HOLDER_ID: `replica-${n}`,
   });
-
-/** A service's /readyz answer, with its checks, for saying why a system is not ready. */
-async function readiness(service: RunningService): Promise<{ status: number; line: string }> {
-  const response = await fetch(`${service.url}/readyz`, {
-    signal: AbortSignal.timeout(2_000),
-  }).catch((error: unknown) => error);
-  if (!(response instanceof Response)) {
-    return { status: 0, line: `${service.name} ${service.url}: ${String(response)}` };
-  }
-  return {
-    status: response.status,
-    line: `${service.name} ${service.url}: ${response.status} ${await response.text()}`,
-  };
-}
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -187,10 +174,14 @@ it(
             ...Object.keys(replicas).flatMap((s) => system.replicas(s as keyof typeof replicas)),
             ...schedulers,
           ];
-          const answers = await Promise.all(services.map(readiness));
-          const waiting = answers.filter((a) => a.status !== 200);
+          const answers = await Promise.all(
+            services.map(async (s) => ({ service: s, ...(await readiness(s)) })),
+          );
+          const waiting = answers
+            .filter((a) => a.status !== 200)
+            .map((a) => `${a.service.name} ${a.service.url}: ${a.status} ${a.body}`);
           // Thrown, not returned: on a timeout the message names who was still not ready, and why.
-          if (waiting.length > 0) throw new Error(waiting.map((a) => a.line).join('; '));
+          if (waiting.length > 0) throw new Error(waiting.join('; '));
           return true;
         },
         240_000,
@@ -430,13 +421,7 @@ it(
 
     const schedulerCrashes = schedulers.filter((s) => s.process.exitCode !== null);
     for (const s of schedulers) await s.stop('SIGTERM');
-    const { slots } = await heartbeats.settle();
-    const seen = new Set(slots);
-    const skipped: string[] = [];
-    for (let at = Date.parse(slots[0]!); at <= Date.parse(slots.at(-1)!); at += 1_000) {
-      const slot = new Date(at).toISOString();
-      if (!seen.has(slot)) skipped.push(slot);
-    }
+    const { slots, skipped } = await heartbeats.settle();
     const whileProbeGone = (slot: string) =>
       Date.parse(slot) >= probeGone.from - 1_000 && Date.parse(slot) <= probeGone.until + 1_000;
 

@@ -35,9 +35,9 @@ export interface HeartbeatProbe {
   readonly effects: ReadonlyMap<string, number>;
   /**
    * Waits until the newest delivered slot has had its effect; returns the slots seen, in order,
-   * and how many seconds their range spans (equal when none was skipped).
+   * and the one-second slots between the first and the last that were never seen.
    */
-  settle(): Promise<{ slots: string[]; span: number }>;
+  settle(): Promise<{ slots: string[]; skipped: string[] }>;
   /** True while the probe's consumer is subscribed. */
   consuming(): boolean;
   stop(): Promise<void>;
@@ -91,8 +91,13 @@ export async function startHeartbeatProbe(namespace: string): Promise<HeartbeatP
       if (last === undefined) throw new Error('no heartbeat was delivered');
       await eventually('the last heartbeat handled', () => effects.has(last), 60_000);
       const slots = [...effects.keys()].sort();
-      const span = (Date.parse(slots.at(-1)!) - Date.parse(slots[0]!)) / 1_000 + 1;
-      return { slots, span };
+      const seen = new Set(slots);
+      const skipped: string[] = [];
+      for (let at = Date.parse(slots[0]!); at <= Date.parse(slots.at(-1)!); at += 1_000) {
+        const slot = new Date(at).toISOString();
+        if (!seen.has(slot)) skipped.push(slot);
+      }
+      return { slots, skipped };
     },
     consuming: () => consumer.consuming,
     async stop() {

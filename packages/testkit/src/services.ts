@@ -31,10 +31,18 @@ export async function freePort(): Promise<number> {
 
 /** Whether the service answers its readiness probe with 200 right now. */
 export async function isReady(service: { readonly url: string }): Promise<boolean> {
+  return (await readiness(service)).status === 200;
+}
+
+/** A service's /readyz answer and its body (its checks), or status 0 and why it did not answer. */
+export async function readiness(service: {
+  readonly url: string;
+}): Promise<{ status: number; body: string }> {
   const response = await fetch(`${service.url}/readyz`, {
     signal: AbortSignal.timeout(2_000),
-  }).catch(() => undefined);
-  return response?.status === 200;
+  }).catch((error: unknown) => error);
+  if (!(response instanceof Response)) return { status: 0, body: String(response) };
+  return { status: response.status, body: await response.text().catch(String) };
 }
 
 /**

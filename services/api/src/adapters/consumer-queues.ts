@@ -18,6 +18,8 @@ export function consumerQueues(connection: BrokerConnection, namespace: string):
   const topologies = (Object.keys(services) as ServiceName[])
     .filter((service) => services[service].consumes.length > 0)
     .map((service) => serviceQueue(service, { namespace }));
+  const deadLetters = new Map(topologies.map((t) => [t.queue, t.deadLetterQueue]));
+  const dlq = (queue: string) => deadLetters.get(queue) ?? queue;
   return {
     routeOf: (type) => ({
       exchange: exchangeName(catalog[type as EventType].exchange, namespace),
@@ -35,8 +37,6 @@ export function consumerQueues(connection: BrokerConnection, namespace: string):
     existing: async (queues) => {
       const current = connection.current;
       if (!current) throw new BrokerUnavailable('no broker connection');
-      const deadLetters = new Map(topologies.map((t) => [t.queue, t.deadLetterQueue]));
-      const dlq = (queue: string) => deadLetters.get(queue) ?? queue;
       const found = await existingQueues(current, [...queues, ...queues.map(dlq)]);
       return new Set(queues.filter((queue) => found.has(queue) && found.has(dlq(queue))));
     },
