@@ -137,12 +137,14 @@ ferretdb_bin() {
 # ---------------------------------------------------------------- PostgreSQL (FerretDB's backend)
 pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1; }
 
-# Each FerretDB holds up to this many PostgreSQL connections (FerretDB's default is 50).
-PG_POOL_PER_FERRETDB=25
-# Room for several FerretDBs (tests, a demo) and for the connections of one that was just killed,
-# which PostgreSQL counts until it notices they are gone: at Debian's 100, a FerretDB restarted
-# after a busy run was refused ("too many clients") and answered every write with InternalError.
-PG_MAX_CONNECTIONS=300
+# Each FerretDB holds up to this many PostgreSQL connections (FerretDB's default is 50). Not fewer:
+# at 25, a FerretDB restarted under the chaos suite's load stopped answering for good, all 25 of
+# its PostgreSQL connections held idle (measured: 32 minutes, until it was killed).
+PG_POOL_PER_FERRETDB=100
+# Room for two FerretDBs at their pool's limit and for the connections of one that was just
+# killed, which PostgreSQL counts until it notices they are gone: at Debian's 100, a FerretDB
+# restarted after a busy run was refused ("too many clients") and answered writes with InternalError.
+PG_MAX_CONNECTIONS=400
 
 # Debian's own cluster tools, a cluster of Herald's own: loopback only, trust auth on loopback (a
 # development and test store), synchronous_commit off (a crash may lose the last few ms, never
