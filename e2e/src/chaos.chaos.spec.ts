@@ -273,15 +273,16 @@ it(
       async () => (await Promise.all(everyQueue.map(queueDepth))).every((n) => n === 0),
       120_000,
     );
+    // The probe is no consumer the contract knows, so nothing can wait for its queue: heartbeats
+    // due from the stop until it declares it again are published (late, by catch-up) before the
+    // probe's queue exists and reach the services' queues only (not counted as missing).
+    const probeGone = { from: Date.now(), until: 0 };
     await stopBroker();
     load.resume();
     await sleep(5_000);
     const backlog = load.attempts.length;
     from = Date.now();
     await resetBroker();
-    // The probe is no consumer the contract knows, so nothing can wait for its queue: heartbeats
-    // fired before it declares it again reach the services' queues only (not counted as missing).
-    const probeGone = { from, until: 0 };
     await eventually('the probe consuming again', () => heartbeats.consuming(), 120_000);
     probeGone.until = Date.now();
     await allReady();

@@ -37,7 +37,7 @@ export function chaosSummary(summary: {
     readonly fired: number;
     readonly gaps: number;
     readonly doubled: number;
-    /** Slots fired while the probe's queue was gone (the broker rebuilt empty): not gaps. */
+    /** Slots due from the broker's stop until the probe's queue was back: not gaps. */
     readonly probeGone?: number;
   };
 }): string {
@@ -74,6 +74,6 @@ export function chaosSummary(summary: {
       `${summary.slots.gaps} missing, ${summary.slots.doubled} seen twice` +
       (summary.slots.probeGone === undefined
         ? ''
-        : `, ${summary.slots.probeGone} fired while the probe's queue was gone after the rebuild`),
+        : `, ${summary.slots.probeGone} due from the broker's stop until the probe's queue was declared again after the rebuild`),
   ].join('\n');
 }
