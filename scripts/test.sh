@@ -50,6 +50,9 @@ suite() {
   echo "[herald] AsyncAPI document is current and valid" >&2
   check 'AsyncAPI document' - npm run --silent asyncapi -- --check
 
+  echo "[herald] RabbitMQ definitions are current with the contract topology" >&2
+  check 'RabbitMQ definitions' - npm run --silent broker-definitions -- --check
+
   echo "[herald] npm run demo against a system started as npm start starts it" >&2
   check 'demo' - bash scripts/demo-check.sh
 

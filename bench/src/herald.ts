@@ -7,6 +7,7 @@ import {
   Consumer,
   Publisher,
   declareQueueTopology,
+  ensureExchanges,
   type Handler,
   type Logger,
 } from '@herald/bus';
@@ -210,6 +211,10 @@ export async function declareBenchTopology(
   connection: ChannelModel,
   topology: QueueTopology,
 ): Promise<void> {
+  await ensureExchanges(
+    connection,
+    topology.bindings.map((b) => b.exchange),
+  );
   const channel = await connection.createChannel();
   try {
     await declareQueueTopology(channel, topology);

@@ -10,3 +10,4 @@ export * from './events/schedule.js';
 export * from './events/digests.js';
 export * from './events/notifications.js';
 export * from './slots.js';
+export * from './broker-definitions.js';

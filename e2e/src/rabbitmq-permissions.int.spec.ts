@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   declareLiveQueue,
   declareQueueTopology,
+  ensureExchanges,
   listDeadLetters,
   purgeDeadLetters,
   replayDeadLetters,
 } from '@herald/bus';
-import { RetryRoute, liveQueue, serviceQueue } from '@herald/contracts';
+import { RetryRoute, brokerVhostLimits, liveQueue, serviceQueue } from '@herald/contracts';
 import { servers } from '@herald/testkit';
 
 const definitions = readFileSync(
@@ -102,9 +103,13 @@ afterAll(async () => {
 
 describe('per-service RabbitMQ users', () => {
   it('let each consumer declare and use its own queue topology', async () => {
-    expect(await attempt(mailer, (c) => declareQueueTopology(c, serviceQueue('mailer')))).toBe(
-      'ok',
+    // As the consumer does: the exchanges it binds from are there, so it only checks them.
+    const mailerTopology = serviceQueue('mailer');
+    await ensureExchanges(
+      mailer,
+      mailerTopology.bindings.map((b) => b.exchange),
     );
+    expect(await attempt(mailer, (c) => declareQueueTopology(c, mailerTopology))).toBe('ok');
     expect(await attempt(notifier, (c) => declareQueueTopology(c, serviceQueue('notifier')))).toBe(
       'ok',
     );
@@ -139,6 +144,36 @@ describe('per-service RabbitMQ users', () => {
     ]) {
       expect(await attempt(mailer, publishTo(exchange)), exchange).toBe(403);
     }
+  });
+
+  it('refuse a consumer deleting or redeclaring an exchange it only binds from', async () => {
+    for (const exchange of ['identity', 'workspaces', 'tasks', 'digests', 'system']) {
+      expect(await attempt(mailer, (c) => c.deleteExchange(exchange)), exchange).toBe(403);
+      expect(
+        await attempt(mailer, (c) => c.assertExchange(exchange, 'topic', { durable: true })),
+        exchange,
+      ).toBe(403);
+    }
+    expect(await attempt(notifier, (c) => c.deleteExchange('tasks'))).toBe(403);
+    // Passive checks need no permission, so the consumer still finds them.
+    expect(await attempt(mailer, (c) => c.checkExchange('identity'))).toBe('ok');
+  });
+
+  it('refuse a consumer declaring queues beyond its own topology', async () => {
+    expect(await attempt(mailer, (c) => c.assertQueue('mailer.extra'))).toBe(403);
+    expect(await attempt(mailer, (c) => c.assertQueue('mailers'))).toBe(403);
+    expect(await attempt(notifier, (c) => c.assertQueue('notifier.anything'))).toBe(403);
+  });
+
+  it('cap the vhost and each user from the definitions', async () => {
+    const read = async (path: string) => {
+      const response = await fetch(new URL(`/api${path}`, management), {
+        headers: { authorization: auth },
+      });
+      return (await response.json()) as { value: Record<string, number> }[];
+    };
+    expect((await read('/vhost-limits/herald'))[0]?.value).toEqual(brokerVhostLimits);
+    expect((await read('/user-limits/mailer'))[0]?.value['max-connections']).toBeGreaterThan(0);
   });
 
   it("refuse the mailer reading, purging or deleting another service's queue", async () => {

@@ -19,7 +19,7 @@ import type { Logger } from './logger.js';
 import { waitForRecovery, type OutagePolicy } from './outage.js';
 import type { LifecycleEvent, Outcome } from './outcome.js';
 import { classifyFailure, routeFailure, type Failure } from './routing.js';
-import { declareQueueTopology } from './topology.js';
+import { declareQueueTopology, ensureExchanges } from './topology.js';
 import { recordOutcome } from './tracing.js';
 
 export interface HandlerContext {
@@ -164,14 +164,14 @@ export class Consumer<T extends EventType> {
 
   async #subscribe(connection: ChannelModel): Promise<void> {
     if (this.#stopping) return;
-    const { topology, logger } = this.#options;
+    const { logger } = this.#options;
     const channel = await connection.createConfirmChannel();
     const acks = new Acks<Outcome>(
       channel,
       (outcome) => this.#events.emit('outcome', outcome),
       (err) => logger.warn({ err: errorMessage(err) }, 'ack failed; messages will be redelivered'),
     );
-    const session: Session = { channel, acks };
+    const session: Session = { connection, channel, acks };
     channel.on('error', (err: unknown) =>
       logger.warn({ err: errorMessage(err) }, 'consumer channel error'),
     );
@@ -183,7 +183,7 @@ export class Consumer<T extends EventType> {
       // The channel died but the connection lives (e.g. a broker-side channel error): reopen.
       void this.#reopen(connection);
     });
-    await declareQueueTopology(channel, topology);
+    await this.#declare(session);
     await channel.prefetch(this.#options.prefetch ?? 50);
     this.#session = session;
     this.#refusedInARow = 0;
@@ -264,7 +264,7 @@ export class Consumer<T extends EventType> {
         await sleep(reconnectDelay(attempt, 100, 10_000), this.#stopped.signal);
         if (!wanted()) return;
         try {
-          await declareQueueTopology(session.channel, this.#options.topology);
+          await this.#declare(session);
           await this.#consume(session);
         } catch (error) {
           // A channel error closes the channel, and reopening takes over from here.
@@ -470,12 +470,21 @@ export class Consumer<T extends EventType> {
     }
   }
 
+  async #declare({ connection, channel }: Session): Promise<void> {
+    const { topology } = this.#options;
+    await ensureExchanges(
+      connection,
+      topology.bindings.map((b) => b.exchange),
+    );
+    await declareQueueTopology(channel, topology);
+  }
+
   /** A refused move may mean a deleted wait queue or DLQ: declare them again, once at a time. */
-  async #redeclare({ channel }: Session): Promise<void> {
+  async #redeclare(session: Session): Promise<void> {
     if (this.#redeclaring) return;
     this.#redeclaring = true;
     try {
-      await declareQueueTopology(channel, this.#options.topology);
+      await this.#declare(session);
     } catch (error) {
       this.#options.logger.warn({ err: errorMessage(error) }, 'topology re-declare failed');
     } finally {

@@ -1,5 +1,5 @@
 import type { Context, Span } from '@opentelemetry/api';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { QueueTopology } from '@herald/contracts';
 import type { Acks } from './acks.js';
 import type { HandlerContext } from './consumer.js';
@@ -10,6 +10,8 @@ import { startProcessSpan } from './tracing.js';
 
 /** One consumer channel and the acks written on it. */
 export interface Session {
+  /** The connection the channel is on: passive checks need channels of their own. */
+  readonly connection: ChannelModel;
   readonly channel: ConfirmChannel;
   readonly acks: Acks<Outcome>;
 }

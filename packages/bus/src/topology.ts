@@ -26,7 +26,8 @@ export async function declareExchanges(
 }
 
 /**
- * Declares a consumer's queue with its retry path and DLQ. Idempotent; runs on every reconnect.
+ * Declares a consumer's queue with its retry path and DLQ. Idempotent; runs on every reconnect,
+ * after `ensureExchanges` made the exchanges it binds from exist.
  *
  *   domain exchanges --(event type)--> queue --(handler throws)--> retry exchange --wait.N--> wait queue
  *   wait queue --(TTL expires)--> retry exchange --requeue--> queue
@@ -36,10 +37,6 @@ export async function declareQueueTopology(
   channel: Channel,
   topology: QueueTopology,
 ): Promise<void> {
-  await declareExchanges(
-    channel,
-    topology.bindings.map((b) => b.exchange),
-  );
   await channel.assertExchange(topology.retryExchange, 'direct', { durable: true });
 
   await channel.assertQueue(topology.queue, {
@@ -75,25 +72,26 @@ export async function declareQueueTopology(
 const NOT_FOUND = 404;
 
 /**
- * Which of `queues` exist now: a passive declare each, which needs no permission on the queue. A
- * missing queue closes the channel (404), so the next check opens another.
+ * Which of `names` exist now, by passive declares (`check`), which need no permission. A missing
+ * one closes the channel (404), so the next check opens another.
  */
-export async function existingQueues(
+async function existing(
   connection: ChannelModel,
-  queues: readonly string[],
+  names: Iterable<string>,
+  check: (channel: Channel, name: string) => Promise<unknown>,
 ): Promise<Set<string>> {
   const found = new Set<string>();
   let channel: Channel | undefined;
   try {
-    for (const queue of queues) {
+    for (const name of names) {
       if (!channel) {
         channel = await connection.createChannel();
         // The 404 arrives as a channel error too; it is expected here.
         channel.on('error', () => undefined);
       }
       try {
-        await channel.checkQueue(queue);
-        found.add(queue);
+        await check(channel, name);
+        found.add(name);
       } catch (error) {
         if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
         channel = undefined;
@@ -103,4 +101,36 @@ export async function existingQueues(
     await channel?.close().catch(() => undefined);
   }
   return found;
+}
+
+/** Which of `queues` exist now (a passive declare each: no permission needed on the queue). */
+export function existingQueues(
+  connection: ChannelModel,
+  queues: readonly string[],
+): Promise<Set<string>> {
+  return existing(connection, queues, (channel, queue) => channel.checkQueue(queue));
+}
+
+/**
+ * Makes the exchanges a consumer binds from exist without asking for configure permission where
+ * they already do: a passive check each, and a declare only for the missing ones (a development
+ * broker without deploy/rabbitmq/definitions.json). So a consumer's broker user needs no right to
+ * delete the exchanges other services publish to.
+ */
+export async function ensureExchanges(
+  connection: ChannelModel,
+  exchanges: Iterable<string>,
+): Promise<void> {
+  const wanted = [...new Set(exchanges)];
+  const found = await existing(connection, wanted, (channel, exchange) =>
+    channel.checkExchange(exchange),
+  );
+  const missing = wanted.filter((exchange) => !found.has(exchange));
+  if (missing.length === 0) return;
+  const channel = await connection.createChannel();
+  try {
+    await declareExchanges(channel, missing);
+  } finally {
+    await channel.close().catch(() => undefined);
+  }
 }

@@ -20,7 +20,7 @@ import { ReplayQueueMissing, listDeadLetters, replayDeadLetters } from './dlq.js
 import { PermanentFailure, PublishUnroutable } from './errors.js';
 import { aUserRegistered } from './fixtures.js';
 import { Publisher } from './publisher.js';
-import { declareQueueTopology } from './topology.js';
+import { declareQueueTopology, ensureExchanges } from './topology.js';
 
 const run = promisify(execFile);
 let namespace: string;
@@ -156,7 +156,12 @@ describe('DLQ replay to a queue that no longer exists', () => {
       consumes: services.mailer.consumes,
       namespace,
     });
-    const channel = await (await open('setup')).current!.createConfirmChannel();
+    const setup = (await open('setup')).current!;
+    await ensureExchanges(
+      setup,
+      topology.bindings.map((b) => b.exchange),
+    );
+    const channel = await setup.createConfirmChannel();
     await declareQueueTopology(channel, topology);
     channel.publish(topology.retryExchange, RetryRoute.dead, Buffer.from('{}'), {
       messageId: 'dead-one',

@@ -166,6 +166,12 @@ export class FakeBroker {
       this.channels.push(channel);
       return channel;
     },
+    // The passive checks' channel (ensureExchanges): every exchange a consumer binds from exists.
+    createChannel: async () => ({
+      on: () => undefined,
+      checkExchange: async (exchange: string) => ({ exchange }),
+      close: async () => undefined,
+    }),
   } as unknown as ChannelModel;
 
   get channel(): FakeChannel {
