@@ -14,6 +14,24 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Largest accepted request body; bigger ones get 413 before any parsing. */
   readonly bodyLimit?: number;
+  /** For a server of pages (the console); a JSON API loads nothing, so it allows nothing. */
+  readonly contentSecurityPolicy?: string;
+}
+
+const jsonApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * Headers every response carries: no sniffing a JSON body into HTML, no framing (clickjacking), no
+ * referrer leaking a URL with an id in it. A route may set its own policy (the API's /docs page).
+ */
+export function securityHeaders(contentSecurityPolicy = jsonApiPolicy) {
+  return {
+    'content-security-policy': contentSecurityPolicy,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+  } as const;
 }
 
 /**
@@ -25,6 +43,14 @@ export function createHttpServer(options: HttpServerOptions) {
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
+  const headers = securityHeaders(options.contentSecurityPolicy);
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(headers)) {
+      if (!reply.hasHeader(name)) reply.header(name, value);
+    }
+    // Tokens, inboxes and feeds are private: no shared cache or browser history keeps them.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   // Lets a client (and the tracing test) find the request's trace in Jaeger.
   app.addHook('onRequest', async (_request, reply) => {
     const span = trace.getActiveSpan();

@@ -265,6 +265,10 @@ describe('documentation', () => {
     const page = await h.app.inject({ method: 'GET', url: '/docs/' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
+    // swagger-ui's policy for its own scripts, not the API's allow-nothing one.
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     const sources = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
     expect(sources.length).toBeGreaterThan(2);
     for (const source of sources) {

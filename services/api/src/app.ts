@@ -108,7 +108,16 @@ export async function buildApp(deps: ApiAppDeps) {
     transform: documentErrors,
   });
   // Serves swagger-ui's own files from the npm package: the page works offline, with no CDN.
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Its page runs swagger-ui's scripts, so it gets the package's hashed policy instead of the API's
+  // allow-nothing one; minus the https upgrade, which would break a plain-http local run.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (policy) =>
+      policy
+        .replace(' upgrade-insecure-requests;', '')
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
   await app.register(rateLimit, {
     global: true,
     max: deps.rateLimits.max,

@@ -5,7 +5,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { registerErrorPages } from './routes/error-pages.js';
 import { registerOperatorGuard } from './routes/operator.js';
 import { overviewRoutes } from './routes/overview.js';
-import { registerSecurityHeaders } from './routes/respond.js';
+import { consoleContentSecurityPolicy } from './routes/respond.js';
 import { schedulerRoutes } from './routes/scheduler.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { traceRoutes } from './routes/traces.js';
@@ -14,7 +14,10 @@ export type { ConsoleAppDeps } from './routes/context.js';
 
 /** The console's HTTP face: server-rendered pages, their live streams, and the DLQ actions. */
 export function buildApp(deps: ConsoleAppDeps) {
-  const app = createHttpServer({ logger: deps.logger });
+  const app = createHttpServer({
+    logger: deps.logger,
+    contentSecurityPolicy: consoleContentSecurityPolicy,
+  });
   // Forms post application/x-www-form-urlencoded; a repeated field keeps its last value.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -26,7 +29,6 @@ export function buildApp(deps: ConsoleAppDeps) {
     ttlMs: deps.sessionTtlMs,
     secure: deps.cookieSecure,
   });
-  registerSecurityHeaders(app);
   registerErrorPages(app);
   // Ready while it serves: a broker or service outage is what an operator opens the console for.
   registerHealthRoutes(app, {});

@@ -9,11 +9,15 @@ const mention = /(?<![\p{L}\p{N}_.%+@-])@([a-z0-9_.-]{2,32})(?![a-z0-9_.-])/giu;
 /** The most mentions one comment resolves (the `comment.created` contract's bound). */
 export const maxMentions = 100;
 
-/** Lower-cased handles as written, first appearance first, each once. */
+/**
+ * Lower-cased handles as written, first appearance first, each once, at most `maxMentions`: the
+ * cap applies before any lookup, so one comment cannot fan out into thousands of member reads.
+ */
 export function mentionedHandles(body: string): string[] {
   const handles = new Set<string>();
   for (const match of body.matchAll(mention)) {
     if (match[1]) handles.add(match[1].toLowerCase());
+    if (handles.size === maxMentions) break;
   }
   return [...handles];
 }

@@ -60,4 +60,10 @@ describe('resolveMentions', () => {
     expect(found).toHaveLength(maxMentions);
     expect(found[0]).toEqual(many[0]);
   });
+
+  it(`looks up at most ${maxMentions} handles (each as written and unpunctuated), however many are written`, () => {
+    const body = Array.from({ length: 5_000 }, (_, i) => `@user${i}.`).join(' ');
+    expect(mentionedHandles(body)).toHaveLength(maxMentions);
+    expect(mentionCandidates(body)).toHaveLength(2 * maxMentions);
+  });
 });

@@ -53,6 +53,27 @@ describe('register and login', () => {
     expect(me.status).toBe(404); // authenticated: the token works; the workspace does not exist
   });
 
+  it('answers with tokens that no cache may keep, with the security headers', async () => {
+    await h.call('POST', '/auth/register', undefined, {
+      email: 'grace@example.test',
+      password: 'correct horse',
+      name: 'Grace Hopper',
+      handle: 'grace',
+    });
+    const login = await h.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email: 'grace@example.test', password: 'correct horse' },
+    });
+    expect(login.statusCode).toBe(200);
+    expect(login.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    });
+    expect(login.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
   it('refuses a wrong password and an unknown e-mail alike (401)', async () => {
     const ada = await h.account('ada');
     for (const body of [

@@ -22,6 +22,9 @@ export const PersonView = z.object({
 // subjects; a lone surrogate would be stored as U+FFFD, not as sent. Neither is text a person typed.
 const notOneLine = /[\p{Cc}\p{Cs}]/u;
 const notText = /(?![\t\n\r])[\p{Cc}\p{Cs}]/u;
+// Bidi embeddings, overrides and isolates reorder what a reader sees ("gpj.exe" shown as "exe.jpg"):
+// in a workspace name e-mailed to an invitee, a phishing tool on Herald's own domain.
+const bidiControl = /[\u202A-\u202E\u2066-\u2069]/u;
 
 /** A name or title: one line, trimmed, not empty. */
 export const OneLine = (max: number) =>
@@ -30,7 +33,11 @@ export const OneLine = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .refine((value) => !notOneLine.test(value), 'must be one line, without control characters');
+    .refine((value) => !notOneLine.test(value), 'must be one line, without control characters')
+    .refine(
+      (value) => !bidiControl.test(value),
+      'must not contain bidirectional override or isolate characters',
+    );
 
 /** Text of several lines (a comment, a description): tabs and line breaks, no other controls. */
 export const Text = (text: z.ZodString) =>

@@ -1,27 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpServer } from '@herald/runtime';
+import { securityHeaders, type HttpServer } from '@herald/runtime';
 import { problem } from '../views/format.js';
 import type { Html } from '../views/html.js';
 
 /**
- * No script, style or connection but the console's own; no framing; no referrer leaking a
- * console URL to Jaeger's UI. The waterfall's bars are SVG attributes, not inline styles.
+ * No script, style or connection but the console's own. The waterfall's bars are SVG attributes,
+ * not inline styles.
  */
-export const securityHeaders = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-} as const;
-
-export function registerSecurityHeaders(app: HttpServer): void {
-  app.addHook('onSend', async (_request, reply) => {
-    reply.headers(securityHeaders);
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-  });
-}
+export const consoleContentSecurityPolicy =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function sendHtml(reply: FastifyReply, markup: Html, status = 200) {
   return reply.code(status).type('text/html; charset=utf-8').send(markup.toString());
@@ -50,7 +38,7 @@ export function registerLiveRoute(
     reply.hijack();
     const response = reply.raw;
     response.writeHead(200, {
-      ...securityHeaders,
+      ...securityHeaders(consoleContentSecurityPolicy),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
