@@ -116,6 +116,9 @@ check_chart() {
   # The services' Ingress routes the public API only: no catch-all, nothing kept for the cluster.
   "$VENV/bin/python" -c 'import sys, yaml; paths = [p["path"] for o in yaml.safe_load_all(open(sys.argv[1])) if o and o["kind"] == "Ingress" and not o["metadata"]["name"].endswith("-console") for r in o["spec"]["rules"] for p in r["http"]["paths"]]; bad = [p for p in paths if p in ("/", "/metrics", "/heartbeat", "/healthz", "/readyz")]; assert paths and not bad, f"the Ingress routes {bad}"' "$WORK/keda-ingress.yaml" \
     || die "the Ingress must route only the public API paths"
+  # Behind the Ingress the API believes its one hop for client addresses; without it, none.
+  grep -q 'TRUST_PROXY: "1"' "$WORK/keda-ingress.yaml" || die "the API behind the Ingress got no TRUST_PROXY"
+  grep -q 'TRUST_PROXY' "$WORK/default.yaml" && die "the API trusts a proxy without an Ingress"
   # The console: one replica, and an Ingress only when its own ingress is enabled.
   grep -A1 '^kind: Ingress' "$WORK/default.yaml" | grep -q 'herald-console' && die "the console got an Ingress without services.console.ingress.enabled"
   grep -A3 '^kind: Ingress' "$WORK/keda-ingress.yaml" | grep -q 'name: herald-console$' || die "values-keda-ingress.yaml rendered no console Ingress"

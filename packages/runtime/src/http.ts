@@ -7,6 +7,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import secureJson from 'secure-json-parse';
 import { ErrorCode, AppError } from './app-error.js';
 
@@ -16,7 +17,44 @@ export interface HttpServerOptions {
   readonly bodyLimit?: number;
   /** For a server of pages (the console); a JSON API loads nothing, so it allows nothing. */
   readonly contentSecurityPolicy?: string;
+  /** Whose X-Forwarded-For to believe for the client's address (see `TrustProxy`). */
+  readonly trustProxy?: TrustProxy;
 }
+
+/**
+ * The proxies in front of a server: a number of hops (the chart's Ingress is one) or their
+ * addresses / CIDR ranges. Never "every hop": a client could then name any address it likes and
+ * walk past per-client rate limits.
+ */
+export type TrustProxy = number | readonly string[];
+
+/** As proxy-addr counts hops: the socket's peer is hop 0, the X-Forwarded-For entry before it 1. */
+function trustedHops(trust: TrustProxy | undefined): boolean | string[] | TrustHop {
+  if (trust === undefined) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+type TrustHop = (address: string, hop: number) => boolean;
+
+/** TRUST_PROXY: empty (no proxy), a hop count, or comma-separated addresses / CIDRs. */
+export const TrustProxyEnv = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, context): TrustProxy | undefined => {
+    if (value === undefined || value === '') return undefined;
+    if (/^\d+$/.test(value)) return Number(value);
+    const addresses = value.split(',').map((a) => a.trim());
+    const bad = addresses.filter((a) => !/^[\da-f.:]+(\/\d{1,3})?$/i.test(a));
+    if (bad.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `TRUST_PROXY takes a hop count or addresses/CIDRs, not ${bad.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return addresses;
+  });
 
 const jsonApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -42,6 +80,7 @@ export function createHttpServer(options: HttpServerOptions) {
   const app = fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    trustProxy: trustedHops(options.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
   const headers = securityHeaders(options.contentSecurityPolicy);
   app.addHook('onSend', async (_request, reply) => {

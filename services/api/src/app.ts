@@ -13,9 +13,10 @@ import {
   type Logger,
   type Metrics,
   type ReadinessCheck,
+  type TrustProxy,
 } from '@herald/runtime';
 import type { ApiPorts } from './domain/ports.js';
-import { authRoutes } from './routes/auth.js';
+import { authRoutes, clientKey, loginAccountKey } from './routes/auth.js';
 import { createAuthenticator } from './routes/authenticate.js';
 import { commentRoutes } from './routes/comments.js';
 import { inviteRoutes } from './routes/invites.js';
@@ -26,8 +27,12 @@ import { workspaceRoutes } from './routes/workspaces.js';
 export interface RateLimits {
   /** Requests per window per client IP, on every route but the probes and /auth/*. */
   readonly max: number;
-  /** Requests per window per client IP on all of /auth/* together. */
+  /** Requests per window per client IP on /auth/* but refresh, together. */
   readonly authMax: number;
+  /** Refreshes per window per client IP: apps refresh on their own, so they get a budget of their own. */
+  readonly refreshMax: number;
+  /** Login attempts per window per account, from any IP: guessing one password from many addresses. */
+  readonly loginPerAccountMax: number;
   readonly windowMs?: number;
 }
 
@@ -40,6 +45,8 @@ export interface ApiAppDeps {
   /** Verifies access tokens (the public half of the key the ports' signer uses). */
   readonly verifier: TokenVerifier;
   readonly rateLimits: RateLimits;
+  /** Which proxy hops' X-Forwarded-For to believe (TRUST_PROXY); none by default. */
+  readonly trustProxy?: TrustProxy;
 }
 
 const probes = new Set(['/healthz', '/readyz']);
@@ -89,7 +96,7 @@ const documentErrors: typeof jsonSchemaTransform = (input) => {
 /** The API, ready for `inject` or `listen`. Plugins load before routes so both see every route. */
 export async function buildApp(deps: ApiAppDeps) {
   const logger = deps.logger.child({}, { serializers: { req: requestForLog } });
-  const app = createHttpServer({ logger });
+  const app = createHttpServer({ logger, trustProxy: deps.trustProxy });
   const timeWindow = deps.rateLimits.windowMs ?? 60_000;
 
   await app.register(swagger, {
@@ -137,8 +144,27 @@ export async function buildApp(deps: ApiAppDeps) {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const auth = createAuthenticator(deps.verifier);
-  const limit = app.rateLimit({ max: deps.rateLimits.authMax, timeWindow });
-  authRoutes(app, { ports: deps.ports, auth, limit });
+  authRoutes(app, {
+    ports: deps.ports,
+    auth,
+    limits: {
+      perClient: app.rateLimit({
+        max: deps.rateLimits.authMax,
+        timeWindow,
+        keyGenerator: clientKey('auth'),
+      }),
+      refresh: app.rateLimit({
+        max: deps.rateLimits.refreshMax,
+        timeWindow,
+        keyGenerator: clientKey('refresh'),
+      }),
+      loginPerAccount: app.createRateLimit({
+        max: deps.rateLimits.loginPerAccountMax,
+        timeWindow,
+        keyGenerator: loginAccountKey,
+      }),
+    },
+  });
   workspaceRoutes(app, deps.ports, auth);
   inviteRoutes(app, deps.ports, auth);
   taskRoutes(app, deps.ports, auth);

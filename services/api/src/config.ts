@@ -1,6 +1,6 @@
 import { pemKeyEnv } from '@herald/auth';
 import { z } from 'zod';
-import { CommonEnv, mongoUrlFor, parseEnv, portWithDefault } from '@herald/runtime';
+import { CommonEnv, TrustProxyEnv, mongoUrlFor, parseEnv, portWithDefault } from '@herald/runtime';
 
 export const ApiEnv = CommonEnv.extend({
   PORT: portWithDefault(3000),
@@ -12,17 +12,26 @@ export const ApiEnv = CommonEnv.extend({
   JWT_PUBLIC_KEY: pemKeyEnv('JWT_PUBLIC_KEY', 'PUBLIC KEY'),
   /** Requests per minute per client IP on every route; raise it for load tests. */
   RATE_LIMIT_MAX: z.coerce.number().int().positive().default(300),
-  /** Requests per minute per client IP on /auth/* together; by default a fifteenth of the above. */
+  /** Requests per minute per client IP on /auth/* but refresh; by default a fifteenth of the above. */
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().positive().optional(),
+  /** Refreshes per minute per client IP; by default four times the /auth/* budget. */
+  RATE_LIMIT_REFRESH_MAX: z.coerce.number().int().positive().optional(),
+  /** Login attempts per minute per account, from any address; by default half the /auth/* budget, at least 10. */
+  RATE_LIMIT_LOGIN_PER_ACCOUNT_MAX: z.coerce.number().int().positive().optional(),
+  /** The proxies in front of the API (the chart sets its Ingress hop): a hop count or CIDRs. */
+  TRUST_PROXY: TrustProxyEnv,
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = parseEnv(ApiEnv, env);
+  const authMax = parsed.RATE_LIMIT_AUTH_MAX ?? Math.max(1, Math.floor(parsed.RATE_LIMIT_MAX / 15));
   return {
     ...parsed,
     MONGO_URL: mongoUrlFor(parsed.MONGO_URL, 'api'),
-    RATE_LIMIT_AUTH_MAX:
-      parsed.RATE_LIMIT_AUTH_MAX ?? Math.max(1, Math.floor(parsed.RATE_LIMIT_MAX / 15)),
+    RATE_LIMIT_AUTH_MAX: authMax,
+    RATE_LIMIT_REFRESH_MAX: parsed.RATE_LIMIT_REFRESH_MAX ?? authMax * 4,
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_MAX:
+      parsed.RATE_LIMIT_LOGIN_PER_ACCOUNT_MAX ?? Math.max(10, Math.floor(authMax / 2)),
   };
 }
 export type ApiConfig = ReturnType<typeof loadConfig>;

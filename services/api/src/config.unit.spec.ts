@@ -34,6 +34,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...env, RATE_LIMIT_AUTH_MAX: '7' }).RATE_LIMIT_AUTH_MAX).toBe(7);
   });
 
+  it('gives refresh four times the /auth/* budget and an account half of it, at least 10', () => {
+    expect(loadConfig(env)).toMatchObject({
+      RATE_LIMIT_REFRESH_MAX: 80,
+      RATE_LIMIT_LOGIN_PER_ACCOUNT_MAX: 10,
+    });
+    expect(loadConfig({ ...env, RATE_LIMIT_MAX: '30000' }).RATE_LIMIT_LOGIN_PER_ACCOUNT_MAX).toBe(
+      1000,
+    );
+  });
+
+  it('believes no proxy by default, and a hop count or addresses when told', () => {
+    expect(loadConfig(env).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ ...env, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ...env, TRUST_PROXY: '10.0.0.0/8, ::1' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    // "Every hop" would let any client name its own address.
+    expect(() => loadConfig({ ...env, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY takes/);
+  });
+
   it('keeps the public URL for accept links and the api database name', () => {
     const config = loadConfig({ ...env, PUBLIC_URL: 'https://herald.example' });
     expect(config.PUBLIC_URL).toBe('https://herald.example');

@@ -111,7 +111,13 @@ const app = await buildApp({
     newSecret,
   },
   verifier: await createTokenVerifier(config.JWT_PUBLIC_KEY),
-  rateLimits: { max: config.RATE_LIMIT_MAX, authMax: config.RATE_LIMIT_AUTH_MAX },
+  rateLimits: {
+    max: config.RATE_LIMIT_MAX,
+    authMax: config.RATE_LIMIT_AUTH_MAX,
+    refreshMax: config.RATE_LIMIT_REFRESH_MAX,
+    loginPerAccountMax: config.RATE_LIMIT_LOGIN_PER_ACCOUNT_MAX,
+  },
+  ...(config.TRUST_PROXY === undefined ? {} : { trustProxy: config.TRUST_PROXY }),
   // The API stays ready while the broker is down: writes keep their events in the outbox.
   readiness: { store: () => mongoReachable(db) },
   metrics,

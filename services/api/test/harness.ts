@@ -3,6 +3,7 @@ import type { Db, MongoClient } from 'mongodb';
 import { createTokenSigner, createTokenVerifier } from '@herald/auth';
 import type { EventData, EventType } from '@herald/contracts';
 import { connectMongo, mongoReachable, type PendingEvent, type WithOutbox } from '@herald/store';
+import type { TrustProxy } from '@herald/runtime';
 import { mongoUrlForTest, testKeys, testLogger, uniqueNamespace } from '@herald/testkit';
 import { scryptHasher } from '../src/adapters/password-hasher.js';
 import { newSecret } from '../src/adapters/secrets.js';
@@ -38,7 +39,9 @@ export interface Body {
 }
 
 /** The app over a database of its own, with the real scrypt, token signer and MongoDB adapters. */
-export async function createHarness(options: { rateLimits?: Partial<RateLimits> } = {}) {
+export async function createHarness(
+  options: { rateLimits?: Partial<RateLimits>; trustProxy?: TrustProxy } = {},
+) {
   const namespace = uniqueNamespace('api');
   const { client, db }: { client: MongoClient; db: Db } = await connectMongo(
     mongoUrlForTest(namespace),
@@ -63,7 +66,14 @@ export async function createHarness(options: { rateLimits?: Partial<RateLimits> 
     ports,
     readiness: { store: () => mongoReachable(db) },
     verifier: await createTokenVerifier(testKeys.publicKeyPem),
-    rateLimits: { max: 100_000, authMax: 100_000, ...options.rateLimits },
+    rateLimits: {
+      max: 100_000,
+      authMax: 100_000,
+      refreshMax: 100_000,
+      loginPerAccountMax: 100_000,
+      ...options.rateLimits,
+    },
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   });
 
   async function call<T = Body>(method: Method, url: string, token?: string, payload?: object) {

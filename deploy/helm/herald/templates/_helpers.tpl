@@ -107,6 +107,9 @@ Call with (dict "root" $ "name" "mailer" "svc" $svc).
 {{- end }}
 {{- if eq .name "api" }}
 {{- $_ := set $data "PUBLIC_URL" $config.publicUrl }}
+{{- if .root.Values.ingress.enabled }}
+{{- $_ := set $data "TRUST_PROXY" (toString (int64 .root.Values.ingress.trustedHops)) }}
+{{- end }}
 {{- end }}
 {{- if eq .name "scheduler" }}
 {{- $_ := set $data "LEASE_TTL_MS" (toString (int64 .svc.lease.ttlMs)) }}

@@ -1,6 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Handle } from '@herald/contracts';
-import type { HttpServer } from '@herald/runtime';
+import { AppError, type HttpServer } from '@herald/runtime';
 import type { ApiPorts } from '../domain/ports.js';
 import { registerUser } from '../domain/register.js';
 import { login, logout, refreshSession, type Session } from '../domain/session.js';
@@ -38,15 +39,31 @@ export const SessionView = z.object({
 export interface AuthRouteDeps {
   readonly ports: ApiPorts;
   readonly auth: Authenticator;
-  /** One budget for all of /auth/* per client IP, stricter than the global one. */
-  readonly limit: ReturnType<HttpServer['rateLimit']>;
+  readonly limits: {
+    /** One budget for /auth/* but refresh per client IP, stricter than the global one. */
+    readonly perClient: RateLimitHook;
+    readonly refresh: RateLimitHook;
+    /** Keyed by `loginAccountKey`, so it runs once the body is parsed. */
+    readonly loginPerAccount: ReturnType<HttpServer['createRateLimit']>;
+  };
 }
+
+type RateLimitHook = ReturnType<HttpServer['rateLimit']>;
+
+/** Per-client budgets: a key of their own each, so one budget's requests never spend another's. */
+export const clientKey = (budget: string) => (request: FastifyRequest) => `${budget}:${request.ip}`;
+
+/** The login limiter's key: the account tried, however its address is spelled. */
+export const loginAccountKey = (request: FastifyRequest) => {
+  const body = request.body as { email?: unknown } | undefined;
+  return `login:${typeof body?.email === 'string' ? body.email.trim().toLowerCase() : ''}`;
+};
 
 const sessionView = (session: Session) => ({ ...session, user: publicUser(session.user) });
 
-export function authRoutes(app: HttpServer, { ports, auth, limit }: AuthRouteDeps): void {
-  // The global limit is switched off here: these routes count against the /auth budget only.
-  const limited = { config: { rateLimit: false as const }, onRequest: limit };
+export function authRoutes(app: HttpServer, { ports, auth, limits }: AuthRouteDeps): void {
+  // The global limit is switched off here: these routes count against the /auth budgets only.
+  const limited = { config: { rateLimit: false as const }, onRequest: limits.perClient };
   const tags = ['auth'];
 
   app.post(
@@ -60,13 +77,30 @@ export function authRoutes(app: HttpServer, { ports, auth, limit }: AuthRouteDep
 
   app.post(
     '/auth/login',
-    { ...limited, schema: { tags, body: LoginBody, response: { 200: SessionView } } },
+    {
+      ...limited,
+      // @fastify/rate-limit runs one of its hooks per request, so this one is checked by hand.
+      preHandler: async (request, reply) => {
+        const account = await limits.loginPerAccount(request);
+        if (account.isAllowed || !account.isExceeded) return;
+        void reply.header('retry-after', String(account.ttlInSeconds));
+        throw new AppError(
+          'tooManyRequests',
+          `too many login attempts for this account; retry in ${account.ttlInSeconds} s`,
+        );
+      },
+      schema: { tags, body: LoginBody, response: { 200: SessionView } },
+    },
     async (request) => sessionView(await login(request.body, ports)),
   );
 
   app.post(
     '/auth/refresh',
-    { ...limited, schema: { tags, body: RefreshBody, response: { 200: SessionView } } },
+    {
+      ...limited,
+      onRequest: limits.refresh,
+      schema: { tags, body: RefreshBody, response: { 200: SessionView } },
+    },
     async (request) => sessionView(await refreshSession(request.body.refreshToken, ports)),
   );
 
