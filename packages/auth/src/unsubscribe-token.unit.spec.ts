@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { signUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.js';
+import {
+  signUnsubscribeToken,
+  verifyUnsubscribeToken,
+  type UnsubscribeVerdict,
+} from './unsubscribe-token.js';
 
 const secret = 'a-test-secret-of-at-least-32-characters!';
 const subject = { userId: '4f6e1c2a-0000-4000-8000-000000000001', kind: 'mentioned' } as const;
+
+const reasonOf = (verdict: UnsubscribeVerdict) => (verdict.ok ? 'accepted' : verdict.reason);
 
 /** The token with its payload replaced by `json` and the original MAC kept. */
 function withPayload(token: string, json: unknown): string {
@@ -23,7 +29,7 @@ describe('unsubscribe tokens', () => {
       secret,
       withPayload(token, { u: subject.userId, k: 'digest' }),
     );
-    expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(/wrong signature/) });
+    expect(reasonOf(verdict)).toMatch(/wrong signature/);
   });
 
   it('refuses a token whose user was changed or whose MAC was altered', () => {
@@ -43,16 +49,12 @@ describe('unsubscribe tokens', () => {
   it('refuses a correctly signed payload that names an unknown kind', () => {
     // Signed with the real secret, so only the kind check can refuse it.
     const token = signUnsubscribeToken(secret, { userId: 'u1', kind: 'welcome' as 'digest' });
-    expect(verifyUnsubscribeToken(secret, token)).toEqual({
-      ok: false,
-      reason: expect.stringMatching(/no known kind/),
-    });
+    expect(reasonOf(verifyUnsubscribeToken(secret, token))).toMatch(/no known kind/);
   });
 
   it('refuses malformed tokens with a reason', () => {
     for (const token of ['', 'abc', 'a.b.c', '.x', 'x.']) {
-      const verdict = verifyUnsubscribeToken(secret, token);
-      expect(verdict.ok).toBe(false);
+      expect(reasonOf(verifyUnsubscribeToken(secret, token))).toMatch(/malformed|signature/);
     }
   });
 });

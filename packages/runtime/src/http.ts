@@ -14,6 +14,11 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Largest accepted request body; bigger ones get 413 before any parsing. */
   readonly bodyLimit?: number;
+  /**
+   * Longest path parameter; a longer one answers 414. fastify's default of 100 is too short for
+   * signed tokens in the path (one-click unsubscribe links).
+   */
+  readonly maxParamLength?: number;
 }
 
 /**
@@ -24,6 +29,7 @@ export function createHttpServer(options: HttpServerOptions) {
   const app = fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    routerOptions: { maxParamLength: options.maxParamLength ?? 100 },
   }).withTypeProvider<ZodTypeProvider>();
   // Lets a client (and the tracing test) find the request's trace in Jaeger.
   app.addHook('onRequest', async (_request, reply) => {
