@@ -105,7 +105,7 @@ Call with (dict "root" $ "name" "mailer" "svc" $svc).
 {{- if $config.otlpEndpoint }}
 {{- $_ := set $data "OTEL_EXPORTER_OTLP_ENDPOINT" $config.otlpEndpoint }}
 {{- end }}
-{{- if eq .name "api" }}
+{{- if has .name (list "api" "mailer") }}
 {{- $_ := set $data "PUBLIC_URL" $config.publicUrl }}
 {{- end }}
 {{- if eq .name "scheduler" }}
