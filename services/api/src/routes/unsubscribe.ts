@@ -87,7 +87,14 @@ export function unsubscribeRoutes(app: HttpServer, ports: ApiPorts): void {
 
     scope.post(
       '/unsubscribe/:token',
-      { schema: { tags, params: UnsubscribeParams, body: OneClickBody } },
+      {
+        schema: {
+          tags,
+          consumes: ['application/x-www-form-urlencoded'],
+          params: UnsubscribeParams,
+          body: OneClickBody,
+        },
+      },
       async (request, reply) => {
         const { kind } = await unsubscribe(request.params.token, ports);
         return sendPage(
