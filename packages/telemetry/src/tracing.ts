@@ -55,8 +55,9 @@ export function startTracing(options: TracingOptions): boolean {
   return true;
 }
 
-function redactingHook(redact: (url: string) => string) {
-  return (span: Span, request: object) => {
+/** The HTTP instrumentation's request hook that overwrites a token-bearing URL's attributes. */
+export function redactingHook(redact: (url: string) => string) {
+  return (span: Pick<Span, 'setAttribute'>, request: object) => {
     if (!('url' in request) || typeof request.url !== 'string') return;
     const path = redact(request.url);
     if (path === request.url) return;
