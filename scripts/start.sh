@@ -60,6 +60,13 @@ if [ ! -f "$KEYS/jwt-private.pem" ]; then
 fi
 export JWT_PRIVATE_KEY="${JWT_PRIVATE_KEY:-$(cat "$KEYS/jwt-private.pem")}"
 export JWT_PUBLIC_KEY="${JWT_PUBLIC_KEY:-$(cat "$KEYS/jwt-public.pem")}"
+# Signs one-click unsubscribe links (the mailer writes them, the api checks them): generated once.
+if [ ! -f "$KEYS/unsubscribe-secret" ]; then
+  node -e "require('node:fs').writeFileSync(process.argv[1], require('node:crypto').randomBytes(32).toString('base64url'), {mode: 0o600})" "$KEYS/unsubscribe-secret"
+fi
+export UNSUBSCRIBE_SECRET="${UNSUBSCRIBE_SECRET:-$(cat "$KEYS/unsubscribe-secret")}"
+# The api's public URL: base of invite links (api) and unsubscribe links (mailer).
+export PUBLIC_URL="${PUBLIC_URL:-http://localhost:$(port_of api)}"
 # The console's operator token: generated once, kept beside the keys, printed below.
 if [ ! -f "$KEYS/console-token" ]; then
   node -e "require('node:fs').writeFileSync(process.argv[1], require('node:crypto').randomBytes(24).toString('base64url'), {mode: 0o600})" "$KEYS/console-token"

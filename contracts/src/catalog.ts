@@ -3,6 +3,7 @@ import { Exchange } from './exchanges.js';
 import { DigestCompiled } from './events/digests.js';
 import { UserRegistered } from './events/identity.js';
 import { NotificationCreated } from './events/notifications.js';
+import { UserNotificationPreferencesChanged } from './events/preferences.js';
 import { ScheduleDue, SystemHeartbeat } from './events/schedule.js';
 import {
   CommentCreated,
@@ -32,6 +33,14 @@ export const catalog = {
     version: 1,
     schema: UserRegistered,
     description: 'A person created an account.',
+  },
+  'user.notification-preferences-changed': {
+    exchange: Exchange.identity,
+    version: 1,
+    schema: UserNotificationPreferencesChanged,
+    description:
+      "A user's notification preferences changed (through the API or a one-click unsubscribe); " +
+      'carries the whole result and a per-user version, the highest of which wins.',
   },
   'workspace.created': {
     exchange: Exchange.workspaces,

@@ -9,5 +9,6 @@ export * from './events/tasks.js';
 export * from './events/schedule.js';
 export * from './events/digests.js';
 export * from './events/notifications.js';
+export * from './events/preferences.js';
 export * from './slots.js';
 export * from './broker-definitions.js';

@@ -20,6 +20,7 @@ export const services = {
       'task.assigned',
       'comment.created',
       'task.overdue',
+      'user.notification-preferences-changed',
     ],
     consumes: ['schedule.overdue-reminders.due', 'schedule.token-cleanup.due', 'system.heartbeat'],
   },
@@ -36,6 +37,7 @@ export const services = {
     produces: [],
     consumes: [
       'user.registered',
+      'user.notification-preferences-changed',
       'workspace.member-invited',
       'task.assigned',
       'comment.created',
@@ -48,6 +50,7 @@ export const services = {
     produces: ['notification.created'],
     consumes: [
       'user.registered',
+      'user.notification-preferences-changed',
       'workspace.created',
       'workspace.member-invited',
       'workspace.member-joined',

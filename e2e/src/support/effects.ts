@@ -75,6 +75,8 @@ export function expectedEffects(events: readonly AnyEvent[]): Effects {
       case 'task.created':
       case 'task.status-changed':
         break; // a feed entry only
+      case 'user.notification-preferences-changed':
+        break; // changes what later events send, sends nothing itself
       case 'task.overdue':
       case 'digest.compiled':
       case 'schedule.overdue-reminders.due':

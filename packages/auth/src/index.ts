@@ -1,3 +1,4 @@
 export * from './keys.js';
 export * from './tokens.js';
 export * from './pem-env.js';
+export * from './unsubscribe-token.js';

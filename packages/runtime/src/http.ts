@@ -15,6 +15,11 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Largest accepted request body; bigger ones get 413 before any parsing. */
   readonly bodyLimit?: number;
+  /**
+   * Longest path parameter; a longer one answers 414. fastify's default of 100 is too short for
+   * signed tokens in the path (one-click unsubscribe links).
+   */
+  readonly maxParamLength?: number;
   /** For a server of pages (the console); a JSON API loads nothing, so it allows nothing. */
   readonly contentSecurityPolicy?: string;
   /** Whose X-Forwarded-For to believe for the client's address (see `TrustProxy`). */
@@ -81,6 +86,7 @@ export function createHttpServer(options: HttpServerOptions) {
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     trustProxy: trustedHops(options.trustProxy),
+    routerOptions: { maxParamLength: options.maxParamLength ?? 100 },
   }).withTypeProvider<ZodTypeProvider>();
   const headers = securityHeaders(options.contentSecurityPolicy);
   app.addHook('onSend', async (_request, reply) => {

@@ -7,3 +7,4 @@ export * from './heartbeats.js';
 export * from './pruning.js';
 export type { Route } from './route-backoff.js';
 export type { ConsumerQueues, UnroutableRetryOptions } from './unroutable-retry.js';
+export * from './preference-copies.js';

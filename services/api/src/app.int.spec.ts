@@ -242,10 +242,12 @@ describe('documentation', () => {
         '/auth/register',
         '/healthz',
         '/invites/{token}/accept',
+        '/me/notification-preferences',
         '/readyz',
         '/tasks/{id}',
         '/tasks/{id}/assignees',
         '/tasks/{id}/comments',
+        '/unsubscribe/{token}',
         '/workspaces',
         '/workspaces/{id}/invites',
         '/workspaces/{id}/members',
@@ -259,6 +261,12 @@ describe('documentation', () => {
       'title',
     ]);
     expect(doc.paths['/auth/login']?.post?.security).toBeUndefined();
+    // The one-click POST takes a form, as mail clients send it (RFC 8058), and no login.
+    const oneClick = doc.paths['/unsubscribe/{token}']?.post;
+    expect(Object.keys(oneClick?.requestBody?.content ?? {})).toEqual([
+      'application/x-www-form-urlencoded',
+    ]);
+    expect(oneClick?.security).toBeUndefined();
   });
 
   it('serves the interactive page from the npm package, with no CDN', async () => {

@@ -1,4 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
+import { trace } from '@opentelemetry/api';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
@@ -20,8 +21,10 @@ import { authRoutes, clientKey, loginAccountKey } from './routes/auth.js';
 import { createAuthenticator } from './routes/authenticate.js';
 import { commentRoutes } from './routes/comments.js';
 import { inviteRoutes } from './routes/invites.js';
-import { requestForLog } from './routes/redact.js';
+import { preferenceRoutes } from './routes/preferences.js';
+import { redactPathTokens, requestForLog } from './routes/redact.js';
 import { taskRoutes } from './routes/tasks.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 
 export interface RateLimits {
@@ -96,7 +99,8 @@ const documentErrors: typeof jsonSchemaTransform = (input) => {
 /** The API, ready for `inject` or `listen`. Plugins load before routes so both see every route. */
 export async function buildApp(deps: ApiAppDeps) {
   const logger = deps.logger.child({}, { serializers: { req: requestForLog } });
-  const app = createHttpServer({ logger, trustProxy: deps.trustProxy });
+  // Unsubscribe tokens travel in the path and are longer than fastify's default limit of 100.
+  const app = createHttpServer({ logger, trustProxy: deps.trustProxy, maxParamLength: 2_048 });
   const timeWindow = deps.rateLimits.windowMs ?? 60_000;
 
   await app.register(swagger, {
@@ -138,6 +142,12 @@ export async function buildApp(deps: ApiAppDeps) {
       ),
   });
 
+  // fastify's own request span records the raw URL; a token in the path must not reach it.
+  app.addHook('onRequest', async (request) => {
+    const redacted = redactPathTokens(request.url);
+    if (redacted !== request.url) trace.getActiveSpan()?.setAttribute('url.path', redacted);
+  });
+
   registerHealthRoutes(app, deps.readiness);
   if (deps.metrics) registerMetricsRoute(app, deps.metrics);
   if (deps.heartbeats) registerHeartbeatRoute(app, deps.heartbeats);
@@ -169,5 +179,7 @@ export async function buildApp(deps: ApiAppDeps) {
   inviteRoutes(app, deps.ports, auth);
   taskRoutes(app, deps.ports, auth);
   commentRoutes(app, deps.ports, auth);
+  preferenceRoutes(app, deps.ports, auth);
+  unsubscribeRoutes(app, deps.ports);
   return app;
 }

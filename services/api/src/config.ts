@@ -1,4 +1,4 @@
-import { pemKeyEnv } from '@herald/auth';
+import { pemKeyEnv, unsubscribeSecretEnv } from '@herald/auth';
 import { z } from 'zod';
 import { CommonEnv, TrustProxyEnv, mongoUrlFor, parseEnv, portWithDefault } from '@herald/runtime';
 
@@ -10,6 +10,8 @@ export const ApiEnv = CommonEnv.extend({
   JWT_PRIVATE_KEY: pemKeyEnv('JWT_PRIVATE_KEY', 'PRIVATE KEY'),
   /** Verifies access tokens on the API's own routes. */
   JWT_PUBLIC_KEY: pemKeyEnv('JWT_PUBLIC_KEY', 'PUBLIC KEY'),
+  /** Signs and checks one-click unsubscribe links; the mailer holds the same secret. */
+  UNSUBSCRIBE_SECRET: unsubscribeSecretEnv('UNSUBSCRIBE_SECRET'),
   /** Requests per minute per client IP on every route; raise it for load tests. */
   RATE_LIMIT_MAX: z.coerce.number().int().positive().default(300),
   /** Requests per minute per client IP on /auth/* but refresh; by default a fifteenth of the above. */

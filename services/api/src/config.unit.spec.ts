@@ -3,7 +3,11 @@ import { generateKeyPair } from '@herald/auth';
 import { loadConfig } from './config.js';
 
 const keys = generateKeyPair();
-const env = { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_PUBLIC_KEY: keys.publicKeyPem };
+const env = {
+  JWT_PRIVATE_KEY: keys.privateKeyPem,
+  JWT_PUBLIC_KEY: keys.publicKeyPem,
+  UNSUBSCRIBE_SECRET: 'an-api-config-test-secret-0123456789',
+};
 
 describe('loadConfig', () => {
   it('stops with a clear message when a token key is missing', () => {
@@ -59,5 +63,14 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...env, PUBLIC_URL: 'https://herald.example' });
     expect(config.PUBLIC_URL).toBe('https://herald.example');
     expect(config.MONGO_URL).toBe('mongodb://127.0.0.1:27017/herald_api');
+  });
+
+  it('requires an unsubscribe secret of at least 32 characters, naming it', () => {
+    expect(() => loadConfig({ ...env, UNSUBSCRIBE_SECRET: undefined })).toThrow(
+      /UNSUBSCRIBE_SECRET is required/,
+    );
+    expect(() => loadConfig({ ...env, UNSUBSCRIBE_SECRET: 'short' })).toThrow(
+      /UNSUBSCRIBE_SECRET must be at least 32 characters/,
+    );
   });
 });

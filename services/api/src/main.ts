@@ -109,6 +109,7 @@ const app = await buildApp({
     now,
     newId: randomUUID,
     newSecret,
+    unsubscribeSecret: config.UNSUBSCRIBE_SECRET,
   },
   verifier: await createTokenVerifier(config.JWT_PUBLIC_KEY),
   rateLimits: {

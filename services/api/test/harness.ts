@@ -12,6 +12,7 @@ import { buildApp, type RateLimits } from '../src/app.js';
 import type { ApiPorts } from '../src/domain/ports.js';
 
 export const publicUrl = 'https://herald.example/app';
+export const unsubscribeSecret = 'the-api-tests-unsubscribe-secret-0123456789';
 
 export interface Account {
   readonly id: string;
@@ -23,7 +24,7 @@ export interface Account {
   readonly refreshToken: string;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The fields tests read from response bodies; a route fills only its own. */
 export interface Body {
@@ -60,6 +61,7 @@ export async function createHarness(
     now: () => clock ?? new Date(),
     newId: randomUUID,
     newSecret,
+    unsubscribeSecret,
   };
   const app = await buildApp({
     logger: testLogger,

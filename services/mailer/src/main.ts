@@ -4,6 +4,7 @@ import { serviceQueue, services } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
 import {
   Heartbeats,
+  PreferenceCopies,
   ProcessedEvents,
   connectMongo,
   subscribeOnce,
@@ -28,6 +29,8 @@ const { client, db } = await connectMongo(config.MONGO_URL, 'herald-mailer');
 const processed = new ProcessedEvents(db);
 await processed.ensureIndexes();
 const sentLog = new SentLogCollection(db);
+const preferences = new PreferenceCopies(db);
+await preferences.ensureIndexes();
 const pruning = startPruning({
   records: { 'processed events': processed, 'sent mail': sentLog },
   keepMs: processedEventsKeptMs,
@@ -58,6 +61,13 @@ const ports: MailerPorts = {
   from: config.MAIL_FROM,
   heartbeats,
   now: () => new Date(),
+  preferences,
+  unsubscribe: {
+    publicUrl: config.PUBLIC_URL,
+    secret: config.UNSUBSCRIBE_SECRET,
+    mailto: config.MAIL_UNSUBSCRIBE_MAILTO,
+  },
+  log: (message, fields) => logger.info(fields, message),
 };
 
 const connection = new BrokerConnection({

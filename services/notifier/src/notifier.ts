@@ -6,6 +6,7 @@ import { liveQueue, serviceQueue, services } from '@herald/contracts';
 import { observeConsumer, type Logger, type Metrics, type ShutdownSteps } from '@herald/runtime';
 import {
   Heartbeats,
+  PreferenceCopies,
   ProcessedEvents,
   connectMongo,
   mongoReachable,
@@ -59,6 +60,8 @@ export async function createNotifier(config: NotifierConfig, options: NotifierOp
   await members.ensureIndexes();
   const processed = new ProcessedEvents(db);
   await processed.ensureIndexes();
+  const preferences = new PreferenceCopies(db);
+  await preferences.ensureIndexes();
   const heartbeats = new Heartbeats(db, (slot) =>
     metrics?.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
   );
@@ -116,6 +119,7 @@ export async function createNotifier(config: NotifierConfig, options: NotifierOp
     members,
     heartbeats,
     live: brokerLiveFeed(publisher),
+    preferences,
     now,
   };
   const consumer = new Consumer({

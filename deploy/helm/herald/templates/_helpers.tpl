@@ -105,7 +105,7 @@ Call with (dict "root" $ "name" "mailer" "svc" $svc).
 {{- if $config.otlpEndpoint }}
 {{- $_ := set $data "OTEL_EXPORTER_OTLP_ENDPOINT" $config.otlpEndpoint }}
 {{- end }}
-{{- if eq .name "api" }}
+{{- if has .name (list "api" "mailer") }}
 {{- $_ := set $data "PUBLIC_URL" $config.publicUrl }}
 {{- if .root.Values.ingress.enabled }}
 {{- $_ := set $data "TRUST_PROXY" (toString (int64 .root.Values.ingress.trustedHops)) }}

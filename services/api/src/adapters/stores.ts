@@ -5,6 +5,7 @@ import { AssignmentsCollection } from './assignments-collection.js';
 import { CommentsCollection } from './comments-collection.js';
 import { InvitesCollection } from './invites-collection.js';
 import { MembershipsCollection } from './memberships-collection.js';
+import { PreferencesCollection } from './preferences-collection.js';
 import { RefreshTokensCollection } from './refresh-tokens-collection.js';
 import { RemindersCollection } from './reminders-collection.js';
 import { TasksCollection } from './tasks-collection.js';
@@ -21,6 +22,7 @@ export const outboxCollections = [
   AssignmentsCollection.collectionName,
   CommentsCollection.collectionName,
   RemindersCollection.collectionName,
+  PreferencesCollection.collectionName,
 ] as const;
 
 export type MongoStores = Pick<
@@ -33,6 +35,7 @@ export type MongoStores = Pick<
   | 'tasks'
   | 'assignments'
   | 'comments'
+  | 'preferences'
 > & { ensureIndexes(): Promise<void> };
 
 /**
@@ -48,6 +51,7 @@ export function mongoStores(db: Db, written: EventsWritten): MongoStores {
   const tasks = new TasksCollection(db, written);
   const assignments = new AssignmentsCollection(db, written);
   const comments = new CommentsCollection(db, written);
+  const preferences = new PreferencesCollection(db, written);
   return {
     users,
     refreshTokens,
@@ -57,6 +61,7 @@ export function mongoStores(db: Db, written: EventsWritten): MongoStores {
     tasks,
     assignments,
     comments,
+    preferences,
     async ensureIndexes() {
       for (const store of [
         users,
@@ -66,6 +71,7 @@ export function mongoStores(db: Db, written: EventsWritten): MongoStores {
         tasks,
         assignments,
         comments,
+        preferences,
       ]) {
         await store.ensureIndexes();
       }

@@ -3,6 +3,7 @@ import type { PendingEvent } from '@herald/store';
 import type { Comment } from './comment.js';
 import type { Invite } from './invite.js';
 import type { Membership } from './membership.js';
+import type { StoredPreferences } from './preferences.js';
 import type { RefreshToken } from './refresh-token.js';
 import type { Assignment, Task, TaskChanges } from './task.js';
 import type { User } from './user.js';
@@ -85,6 +86,15 @@ export interface CommentStore {
   create(comment: Comment, events: readonly PendingEvent[]): Promise<void>;
 }
 
+export interface PreferencesStore {
+  get(userId: string): Promise<StoredPreferences | undefined>;
+  /**
+   * Stores `next` with its events unless `next.version` is stored already; false, and nothing
+   * written, when another write got there first.
+   */
+  save(userId: string, next: StoredPreferences, events: readonly PendingEvent[]): Promise<boolean>;
+}
+
 export interface ApiPorts {
   readonly users: UserStore;
   readonly passwords: PasswordHasher;
@@ -95,6 +105,7 @@ export interface ApiPorts {
   readonly tasks: TaskStore;
   readonly assignments: AssignmentStore;
   readonly comments: CommentStore;
+  readonly preferences: PreferencesStore;
   readonly accessTokens: TokenSigner;
   /** Base URL of links sent to people (invite accept links). */
   readonly publicUrl: string;
@@ -102,4 +113,6 @@ export interface ApiPorts {
   readonly newId: () => string;
   /** An unguessable token (refresh tokens, invite tokens); only its hash is stored. */
   readonly newSecret: () => string;
+  /** Signs and checks one-click unsubscribe tokens (the secret the mailer signs them with). */
+  readonly unsubscribeSecret: string;
 }

@@ -41,9 +41,13 @@ afterAll(async () => {
   await h.close();
 });
 
-/** Open by design: signing up and in, the probes, and the API's own documentation. */
+/**
+ * Open by design: signing up and in, the probes, the API's own documentation, and one-click
+ * unsubscribe (the signed token in its path is the authority: see unsubscribe.int.spec.ts).
+ */
 const isPublic = (route: string) =>
   /^(GET|HEAD) \/docs\b/.test(route) ||
+  /^(GET|HEAD|POST) \/unsubscribe\/:token$/.test(route) ||
   [
     'POST /auth/register',
     'POST /auth/login',
@@ -116,6 +120,18 @@ const fixtures: Record<string, Fixture> = {
     body: () => ({ body: 'hello @ada' }),
     rightful: () => ada,
     stranger: 403,
+  },
+  // Each caller reads and writes only their own preferences: there is no one else's to reach.
+  'GET /me/notification-preferences': {
+    url: () => '/me/notification-preferences',
+    rightful: () => ada,
+    stranger: 'open',
+  },
+  'PUT /me/notification-preferences': {
+    url: () => '/me/notification-preferences',
+    body: () => ({ email: { digest: false } }),
+    rightful: () => ada,
+    stranger: 'open',
   },
 };
 

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { redactInviteToken } from './redact.js';
+import { redactPathTokens } from './redact.js';
 
-describe('redactInviteToken', () => {
+describe('redactPathTokens', () => {
   it('hides the token of an accept URL and leaves other URLs alone', () => {
-    expect(redactInviteToken('/invites/abcDEF_-123/accept')).toBe('/invites/[redacted]/accept');
-    expect(redactInviteToken('/invites/abc/accept?x=1')).toBe('/invites/[redacted]/accept?x=1');
-    expect(redactInviteToken('/workspaces/w1/invites')).toBe('/workspaces/w1/invites');
+    expect(redactPathTokens('/invites/abcDEF_-123/accept')).toBe('/invites/[redacted]/accept');
+    expect(redactPathTokens('/invites/abc/accept?x=1')).toBe('/invites/[redacted]/accept?x=1');
+    expect(redactPathTokens('/workspaces/w1/invites')).toBe('/workspaces/w1/invites');
+  });
+
+  it('hides the token of an unsubscribe URL', () => {
+    expect(redactPathTokens('/unsubscribe/eyJ1Ijo.abc_-9')).toBe('/unsubscribe/[redacted]');
+    expect(redactPathTokens('/unsubscribe/eyJ1Ijo.abc?x=1')).toBe('/unsubscribe/[redacted]?x=1');
   });
 });

@@ -1,3 +1,5 @@
+import type { PreferenceKind } from '@herald/contracts';
+
 /** What a template makes of an event for one recipient. */
 export interface RenderedMail {
   /** One line, already stripped of CR/LF and control characters. */
@@ -13,10 +15,21 @@ export interface MailRecipient {
   readonly name?: string;
 }
 
+/**
+ * What makes an e-mail non-transactional: the user it is for and the kind of notification it is.
+ * Such an e-mail is skipped when the user turned that kind's e-mail off, and carries one-click
+ * unsubscribe headers. Transactional mail (welcome, invite) has none and is always sent.
+ */
+export interface MailSubscription {
+  readonly userId: string;
+  readonly kind: PreferenceKind;
+}
+
 /** One e-mail a handler wants sent for an event. */
 export interface MailRequest {
   readonly to: MailRecipient;
   readonly content: RenderedMail;
+  readonly subscription?: MailSubscription;
 }
 
 /** An e-mail ready for a transport. */
@@ -28,7 +41,7 @@ export interface OutgoingMail {
   readonly text: string;
   /** Deterministic per (event, recipient), angle brackets included. */
   readonly messageId: string;
-  /** Extra headers (event id and type, Auto-Submitted). */
+  /** Extra headers (event id and type, Auto-Submitted, List-Unsubscribe on non-transactional mail). */
   readonly headers: Readonly<Record<string, string>>;
 }
 

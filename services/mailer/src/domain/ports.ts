@@ -1,3 +1,4 @@
+import type { NotificationPreferences } from '@herald/contracts';
 import type { OutgoingMail, SentMail } from './mail.js';
 
 /**
@@ -16,6 +17,26 @@ export interface SentLog {
   record(sent: SentMail): Promise<void>;
 }
 
+/** The mailer's own copy of each user's notification preferences. */
+export interface PreferencesCopy {
+  of(userId: string): Promise<NotificationPreferences>;
+  record(change: {
+    userId: string;
+    version: number;
+    preferences: NotificationPreferences;
+  }): Promise<void>;
+}
+
+/** What the one-click unsubscribe headers are made of. */
+export interface UnsubscribeLinks {
+  /** The API's public URL: links go to `<publicUrl>/unsubscribe/<token>`. */
+  readonly publicUrl: string;
+  /** The secret the API checks tokens with. */
+  readonly secret: string;
+  /** An address that also unsubscribes, offered beside the link when set. */
+  readonly mailto?: string | undefined;
+}
+
 export interface MailerPorts {
   readonly transport: MailTransport;
   readonly sentLog: SentLog;
@@ -24,4 +45,7 @@ export interface MailerPorts {
   /** When the mailer last handled `system.heartbeat` (pipeline health). */
   readonly heartbeats: { record(slot: Date, receivedAt: Date): Promise<void> };
   readonly now: () => Date;
+  readonly preferences: PreferencesCopy;
+  readonly unsubscribe: UnsubscribeLinks;
+  readonly log: (message: string, fields: Record<string, unknown>) => void;
 }

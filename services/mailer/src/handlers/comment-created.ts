@@ -12,9 +12,10 @@ export async function onCommentCreated(
   if (mentions.length === 0) return;
   await deliver(
     event,
-    mentions.map(({ email, name }) => ({
+    mentions.map(({ userId, email, name }) => ({
       to: { email, name },
       content: mentionMail(event.data, { name }),
+      subscription: { userId, kind: 'mentioned' },
     })),
     ports,
   );

@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Deferred, type Handler, type HandlerContext } from '@herald/bus';
 import { createEvent, services, type Event } from '@herald/contracts';
-import { Heartbeats, ProcessedEvents, connectMongo, subscribeOnce } from '@herald/store';
+import {
+  Heartbeats,
+  PreferenceCopies,
+  ProcessedEvents,
+  connectMongo,
+  subscribeOnce,
+} from '@herald/store';
 import {
   eventually,
   mongoUrlForTest,
@@ -61,6 +67,12 @@ async function replica() {
         from: 'Herald <no-reply@herald.local>',
         heartbeats: new Heartbeats(db),
         now: () => new Date(),
+        preferences: new PreferenceCopies(db),
+        unsubscribe: {
+          publicUrl: 'https://herald.example',
+          secret: 'the-mailer-tests-unsubscribe-secret-012345',
+        },
+        log: () => {},
       },
       processed: new ProcessedEvents(db),
       consumer: 'mailer',

@@ -3,6 +3,7 @@ import type { Event } from '@herald/contracts';
 import type { MailRequest } from '../domain/mail.js';
 import { messageIdFor, normalizeAddress, sentKey } from '../domain/message-id.js';
 import type { MailerPorts } from '../domain/ports.js';
+import { unsubscribeHeaders } from '../domain/unsubscribe.js';
 import { oneLine } from '../templates/text.js';
 
 /** One request per address: a recipient listed twice gets one e-mail. */
@@ -25,6 +26,9 @@ function distinct(requests: readonly MailRequest[]): MailRequest[] {
  * A transient failure (server down, 4xx, timeout) stops at once and rethrows: the event is retried
  * later and the recipients done so far are not mailed again. A permanent refusal of one address
  * does not hold back the others: they are sent, then a PermanentFailure names the refused ones.
+ *
+ * A non-transactional e-mail (one with a subscription) is skipped when its user turned that kind's
+ * e-mail off, and carries the one-click unsubscribe headers; a transactional one is always sent.
  */
 export async function deliver(
   event: Pick<Event, 'id' | 'type'>,
@@ -33,9 +37,21 @@ export async function deliver(
 ): Promise<void> {
   const refused: string[] = [];
   const wanted = distinct(requests);
-  for (const { to, content } of wanted) {
+  for (const { to, content, subscription } of wanted) {
     const key = sentKey(event.id, to.email);
     if (await ports.sentLog.has(key)) continue;
+    if (
+      subscription &&
+      !(await ports.preferences.of(subscription.userId)).email[subscription.kind]
+    ) {
+      ports.log('e-mail skipped: the user turned this kind off', {
+        eventId: event.id,
+        eventType: event.type,
+        userId: subscription.userId,
+        kind: subscription.kind,
+      });
+      continue;
+    }
     const messageId = messageIdFor(event.id, to.email);
     try {
       await ports.transport.send({
@@ -48,6 +64,7 @@ export async function deliver(
           'Auto-Submitted': 'auto-generated',
           'X-Herald-Event-Id': event.id,
           'X-Herald-Event-Type': event.type,
+          ...(subscription ? unsubscribeHeaders(subscription, ports.unsubscribe) : {}),
         },
       });
     } catch (error) {

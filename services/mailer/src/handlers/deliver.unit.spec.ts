@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { verifyUnsubscribeToken } from '@herald/auth';
 import { PermanentFailure } from '@herald/bus';
+import {
+  defaultNotificationPreferences,
+  type NotificationPreferences,
+  type PreferenceKind,
+} from '@herald/contracts';
 import type { MailRequest, OutgoingMail, SentMail } from '../domain/mail.js';
 import { messageIdFor } from '../domain/message-id.js';
 import type { MailTransport, MailerPorts, SentLog } from '../domain/ports.js';
@@ -36,18 +42,39 @@ class RecordingTransport implements MailTransport {
   async close() {}
 }
 
-function setup() {
+const secret = 'the-mailer-unit-tests-unsubscribe-secret-0';
+
+function setup(options: { mailto?: string } = {}) {
   const transport = new RecordingTransport();
   const sentLog = new MemorySentLog();
+  const stored = new Map<string, NotificationPreferences>();
+  const logged: Record<string, unknown>[] = [];
   const ports: MailerPorts = {
     transport,
     sentLog,
     from: 'Herald <no-reply@herald.local>',
     heartbeats: { record: () => Promise.resolve() },
     now: () => new Date('2025-03-02T10:00:00Z'),
+    preferences: {
+      of: async (userId) => stored.get(userId) ?? defaultNotificationPreferences,
+      record: async ({ userId, preferences }) => void stored.set(userId, preferences),
+    },
+    unsubscribe: { publicUrl: 'https://herald.example/app/', secret, mailto: options.mailto },
+    log: (_message, fields) => logged.push(fields),
   };
-  return { transport, sentLog, ports };
+  /** Turns one kind's e-mail off for a user. */
+  const turnOff = (userId: string, kind: PreferenceKind) =>
+    stored.set(userId, {
+      ...defaultNotificationPreferences,
+      email: { ...defaultNotificationPreferences.email, [kind]: false },
+    });
+  return { transport, sentLog, ports, turnOff, logged };
 }
+
+const subscribed = (email: string, userId: string, kind: PreferenceKind): MailRequest => ({
+  ...to(email),
+  subscription: { userId, kind },
+});
 
 describe('deliver', () => {
   it('sends one e-mail per recipient with a deterministic Message-ID and records each', async () => {
@@ -132,5 +159,64 @@ describe('deliver', () => {
     const { transport, ports } = setup();
     await deliver(event, [to('bob@example.test', 'Bob\r\nBcc: eve@example.test')], ports);
     expect(transport.sent[0]?.to.name).toBe('Bob Bcc: eve@example.test');
+  });
+
+  it('skips a non-transactional e-mail whose kind its user turned off, logs it, sends the others', async () => {
+    const { transport, sentLog, ports, turnOff, logged } = setup();
+    turnOff('u-bob', 'mentioned');
+    await deliver(
+      event,
+      [
+        subscribed('bob@example.test', 'u-bob', 'mentioned'),
+        subscribed('carol@example.test', 'u-carol', 'mentioned'),
+      ],
+      ports,
+    );
+    expect(transport.sent.map((m) => m.to.email)).toEqual(['carol@example.test']);
+    expect(logged).toEqual([
+      { eventId: event.id, eventType: event.type, userId: 'u-bob', kind: 'mentioned' },
+    ]);
+    expect([...sentLog.records.values()].map((r) => r.recipient)).toEqual(['carol@example.test']);
+  });
+
+  it('only the kind turned off is skipped: another kind still goes to the same user', async () => {
+    const { transport, ports, turnOff } = setup();
+    turnOff('u-bob', 'digest');
+    await deliver(event, [subscribed('bob@example.test', 'u-bob', 'assigned')], ports);
+    expect(transport.sent).toHaveLength(1);
+  });
+
+  it('puts one-click unsubscribe headers, with a token for that user and kind, on non-transactional mail', async () => {
+    const { transport, ports } = setup();
+    await deliver(event, [subscribed('bob@example.test', 'u-bob', 'overdue')], ports);
+    const headers = transport.sent[0]?.headers ?? {};
+    expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const link = /^<https:\/\/herald\.example\/app\/unsubscribe\/([\w-]+\.[\w-]+)>$/.exec(
+      headers['List-Unsubscribe'] ?? '',
+    );
+    expect(link).not.toBeNull();
+    expect(verifyUnsubscribeToken(secret, link?.[1] ?? '')).toEqual({
+      ok: true,
+      userId: 'u-bob',
+      kind: 'overdue',
+    });
+  });
+
+  it('adds the configured mailto: after the link', async () => {
+    const { transport, ports } = setup({ mailto: 'unsubscribe@herald.example' });
+    await deliver(event, [subscribed('bob@example.test', 'u-bob', 'digest')], ports);
+    expect(transport.sent[0]?.headers['List-Unsubscribe']).toMatch(
+      /^<https:\/\/[^>]+>, <mailto:unsubscribe@herald\.example\?subject=unsubscribe>$/,
+    );
+  });
+
+  it('sends transactional mail (no subscription) always, without unsubscribe headers', async () => {
+    const { transport, ports } = setup();
+    await deliver(event, [to('bob@example.test')], ports);
+    expect(Object.keys(transport.sent[0]?.headers ?? {})).toEqual([
+      'Auto-Submitted',
+      'X-Herald-Event-Id',
+      'X-Herald-Event-Type',
+    ]);
   });
 });

@@ -8,6 +8,16 @@ export async function onDigestCompiled(
   event: Event<'digest.compiled'>,
   ports: MailerPorts,
 ): Promise<void> {
-  const { email, name } = event.data.recipient;
-  await deliver(event, [{ to: { email, name }, content: digestMail(event.data) }], ports);
+  const { userId, email, name } = event.data.recipient;
+  await deliver(
+    event,
+    [
+      {
+        to: { email, name },
+        content: digestMail(event.data),
+        subscription: { userId, kind: 'digest' },
+      },
+    ],
+    ports,
+  );
 }

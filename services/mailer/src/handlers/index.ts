@@ -1,5 +1,5 @@
 import type { ConsumedBy, Event } from '@herald/contracts';
-import { onSystemHeartbeat } from '@herald/store';
+import { onSystemHeartbeat, onUserNotificationPreferencesChanged } from '@herald/store';
 import type { MailerPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onDigestCompiled } from './digest-compiled.js';
@@ -15,6 +15,7 @@ export const handlers: {
   readonly [T in MailerEvent]: (event: Event<T>, ports: MailerPorts) => Promise<void>;
 } = {
   'user.registered': onUserRegistered,
+  'user.notification-preferences-changed': onUserNotificationPreferencesChanged,
   'workspace.member-invited': onMemberInvited,
   'task.assigned': onTaskAssigned,
   'comment.created': onCommentCreated,

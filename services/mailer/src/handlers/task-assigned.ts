@@ -8,6 +8,16 @@ export async function onTaskAssigned(
   event: Event<'task.assigned'>,
   ports: MailerPorts,
 ): Promise<void> {
-  const { email, name } = event.data.assignee;
-  await deliver(event, [{ to: { email, name }, content: taskAssignedMail(event.data) }], ports);
+  const { userId, email, name } = event.data.assignee;
+  await deliver(
+    event,
+    [
+      {
+        to: { email, name },
+        content: taskAssignedMail(event.data),
+        subscription: { userId, kind: 'assigned' },
+      },
+    ],
+    ports,
+  );
 }

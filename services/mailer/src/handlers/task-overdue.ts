@@ -10,9 +10,10 @@ export async function onTaskOverdue(
 ): Promise<void> {
   await deliver(
     event,
-    event.data.assignees.map(({ email, name }) => ({
+    event.data.assignees.map(({ userId, email, name }) => ({
       to: { email, name },
       content: taskOverdueMail(event.data, { name }),
+      subscription: { userId, kind: 'overdue' },
     })),
     ports,
   );

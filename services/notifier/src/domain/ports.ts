@@ -1,3 +1,7 @@
+import type {
+  NotificationPreferences,
+  UserNotificationPreferencesChanged,
+} from '@herald/contracts';
 import type { Cursor } from './cursor.js';
 import type { Member } from './member.js';
 import type { Notification, StoredNotification } from './notification.js';
@@ -52,5 +56,10 @@ export interface NotifierPorts {
   /** When the notifier last handled `system.heartbeat` (pipeline health). */
   readonly heartbeats: { record(slot: Date, receivedAt: Date): Promise<void> };
   readonly live: LiveFeed;
+  /** The notifier's own copy of each user's notification preferences. */
+  readonly preferences: {
+    of(userId: string): Promise<NotificationPreferences>;
+    record(change: UserNotificationPreferencesChanged): Promise<void>;
+  };
   readonly now: () => Date;
 }

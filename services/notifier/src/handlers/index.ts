@@ -1,6 +1,11 @@
 import type { Consumer } from '@herald/bus';
 import type { ConsumedBy, Event } from '@herald/contracts';
-import { onSystemHeartbeat, subscribeOnce, type ProcessedEvents } from '@herald/store';
+import {
+  onSystemHeartbeat,
+  onUserNotificationPreferencesChanged,
+  subscribeOnce,
+  type ProcessedEvents,
+} from '@herald/store';
 import type { NotifierPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onTaskAssigned } from './task-assigned.js';
@@ -20,6 +25,7 @@ export const handlers: {
   readonly [K in NotifierEvent]: (event: Event<K>, ports: NotifierPorts) => Promise<void>;
 } = {
   'user.registered': onUserRegistered,
+  'user.notification-preferences-changed': onUserNotificationPreferencesChanged,
   'workspace.created': onWorkspaceCreated,
   'workspace.member-invited': onWorkspaceMemberInvited,
   'workspace.member-joined': onWorkspaceMemberJoined,
