@@ -1,22 +1,24 @@
+import { errorCatalog } from '@herald/errors';
+
 /**
  * Thrown by a handler when retrying cannot help (a rejected recipient, a missing referenced record):
  * the message goes to the DLQ at once instead of waiting out every retry.
  */
 export class PermanentFailure extends Error {
   override readonly name = 'PermanentFailure';
-  readonly code = 'HERALD_PERMANENT_FAILURE';
+  readonly code = errorCatalog.permanentFailure.code;
 }
 
 /** Publishing could not reach the broker within the caller's deadline; the event was not sent. */
 export class BrokerUnavailable extends Error {
   override readonly name = 'BrokerUnavailable';
-  readonly code = 'HERALD_BROKER_UNAVAILABLE';
+  readonly code = errorCatalog.brokerUnavailable.code;
 }
 
 /** The broker refused (nacked) a publish; the event was not stored. */
 export class PublishRejected extends Error {
   override readonly name = 'PublishRejected';
-  readonly code = 'HERALD_PUBLISH_REJECTED';
+  readonly code = errorCatalog.publishRejected.code;
 }
 
 /**
@@ -26,7 +28,7 @@ export class PublishRejected extends Error {
  */
 export class PublishUnroutable extends Error {
   override readonly name = 'PublishUnroutable';
-  readonly code = 'HERALD_PUBLISH_UNROUTABLE';
+  readonly code = errorCatalog.publishUnroutable.code;
   readonly exchange: string;
   readonly routingKey: string;
 
@@ -47,7 +49,7 @@ export function errorMessage(error: unknown): string {
  */
 export class Deferred extends Error {
   override readonly name = 'Deferred';
-  readonly code = 'HERALD_DEFERRED';
+  readonly code = errorCatalog.deferred.code;
   readonly delayMs: number;
 
   constructor(message: string, delayMs = 1_000) {

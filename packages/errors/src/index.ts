@@ -1,0 +1,3 @@
+export * from './app-error.js';
+export * from './catalog.js';
+export { docDrift, renderErrorsDoc } from './doc.js';
