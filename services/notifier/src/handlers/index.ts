@@ -1,6 +1,7 @@
 import type { Consumer } from '@herald/bus';
 import type { ConsumedBy, Event } from '@herald/contracts';
-import { onSystemHeartbeat, subscribeOnce, type ProcessedEvents } from '@herald/store';
+import type { ProcessedEvents } from '@herald/store';
+import { onSystemHeartbeat, subscribeOnce } from '@herald/store/handlers';
 import type { NotifierPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onTaskAssigned } from './task-assigned.js';
