@@ -48,9 +48,13 @@ function setup(refusals = 0) {
     reconnectMaxMs: maxMs,
     connect: fake.connect,
   });
+  // Every connection the listeners were run for, in order.
+  const seen: unknown[] = [];
+  void connection.onConnected((c) => void seen.push(c));
+  stop = () => connection.close();
   const delays = () =>
     lines.filter((l) => l.msg === 'broker connection failed').map((l) => l.retryInMs as number);
-  return { ...fake, connection, lines, delays };
+  return { ...fake, connection, lines, delays, seen };
 }
 
 let stop: (() => Promise<void>) | undefined;
@@ -68,10 +72,7 @@ const settle = () => vi.advanceTimersByTimeAsync(0);
 
 describe('BrokerConnection', () => {
   it('connects with its name, a heartbeat and a timeout, and runs its listeners once', async () => {
-    const { connection, calls, opened } = setup();
-    const seen: unknown[] = [];
-    await connection.onConnected((c) => void seen.push(c));
-    stop = () => connection.close();
+    const { connection, calls, opened, seen } = setup();
     connection.start();
     await settle();
 
@@ -87,7 +88,6 @@ describe('BrokerConnection', () => {
 
   it('retries a refused connect with jittered delays that double up to the cap', async () => {
     const { connection, calls, delays } = setup(4);
-    stop = () => connection.close();
     const connected = connection.waitUntilConnected(60_000);
     connection.start();
     for (let refusal = 0; refusal < 4; refusal++) {
@@ -107,7 +107,6 @@ describe('BrokerConnection', () => {
 
   it('does not connect again before the delay has passed', async () => {
     const { connection, calls, delays } = setup(1);
-    stop = () => connection.close();
     connection.start();
     await settle();
     await vi.advanceTimersByTimeAsync(delays()[0]! - 1);
@@ -117,10 +116,7 @@ describe('BrokerConnection', () => {
   });
 
   it('reconnects at once when the broker drops a connection, and runs every listener again', async () => {
-    const { connection, opened, lines } = setup();
-    const seen: unknown[] = [];
-    await connection.onConnected((c) => void seen.push(c));
-    stop = () => connection.close();
+    const { connection, opened, lines, seen } = setup();
     connection.start();
     await settle();
 
@@ -138,7 +134,6 @@ describe('BrokerConnection', () => {
     await connection.onConnected(() => {
       if (failures-- > 0) throw new Error('PRECONDITION_FAILED - inequivalent arg');
     });
-    stop = () => connection.close();
     const connected = connection.waitUntilConnected(60_000);
     connection.start();
     await settle();
@@ -154,7 +149,6 @@ describe('BrokerConnection', () => {
 
   it('logs a connection error instead of crashing, and keeps the connection', async () => {
     const { connection, opened, lines } = setup();
-    stop = () => connection.close();
     connection.start();
     await settle();
 
