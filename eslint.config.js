@@ -1,10 +1,25 @@
 // One lint config for every workspace: type-aware rules, so floating promises and unsafe `any`
 // at boundaries are caught before review.
 import js from '@eslint/js';
+import { readFileSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './scripts/eslint/boundaries.js';
+
+const root = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/*.config.*'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.turbo/**',
+      '**/*.config.*',
+      // Part of this config, like the *.config.* files; its spec tests it.
+      'scripts/eslint/boundaries.js',
+      // Deliberate violations, linted only by scripts/lint-boundaries.unit.spec.ts.
+      'scripts/eslint/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,4 +41,5 @@ export default tseslint.config(
     files: ['services/console/public/**/*.js'],
     rules: { 'no-undef': 'off', '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
+  ...boundaries({ toolchain: Object.keys(root.devDependencies ?? {}) }),
 );

@@ -1,6 +1,6 @@
 import { SignJWT, errors, importPKCS8, importSPKI, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 
 /** Ed25519: small keys, fast verification, and verifiers hold only the public half. */
 const algorithm = 'EdDSA';

@@ -18,6 +18,14 @@ export interface BrokerConnectionOptions {
    * descriptors accepts the socket but never answers, and without a limit the attempt waits forever.
    */
   readonly connectTimeoutMs?: number;
+  /** Opens one AMQP connection: amqplib's `connect`, or a fake in unit tests of the recovery. */
+  readonly connect?: (url: string, socketOptions: SocketOptions) => Promise<ChannelModel>;
+}
+
+/** What the connection passes to amqplib's socket: its name in the broker's list, the timeout. */
+export interface SocketOptions {
+  readonly clientProperties: { readonly connection_name: string };
+  readonly timeout: number;
 }
 
 /** Runs on every (re)connection; publishers and consumers open their channels here. */
@@ -115,7 +123,7 @@ export class BrokerConnection {
     while (!signal.aborted) {
       let connection: ChannelModel;
       try {
-        connection = await connect(
+        connection = await (this.#options.connect ?? connect)(
           withHeartbeat(this.#options.url, this.#options.heartbeatSeconds ?? 15),
           {
             clientProperties: { connection_name: this.#options.name },

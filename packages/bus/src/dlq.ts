@@ -1,5 +1,6 @@
 import type { Channel, ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
 import { RetryRoute, type QueueTopology } from '@herald/contracts';
+import { errorCatalog } from '@herald/errors';
 import { sleep } from './backoff.js';
 import { PublishUnroutable } from './errors.js';
 import { Header, forwardedProperties, headerString, publishConfirmed } from './headers.js';
@@ -27,7 +28,7 @@ export type Selector = { readonly all: true } | { readonly messageId: string };
 
 export class DeadLetterQueueMissing extends Error {
   override readonly name = 'DeadLetterQueueMissing';
-  readonly code = 'HERALD_DLQ_MISSING';
+  readonly code = errorCatalog.deadLetterQueueMissing.code;
 }
 
 /**
@@ -36,7 +37,7 @@ export class DeadLetterQueueMissing extends Error {
  */
 export class ReplayQueueMissing extends Error {
   override readonly name = 'ReplayQueueMissing';
-  readonly code = 'HERALD_REPLAY_QUEUE_MISSING';
+  readonly code = errorCatalog.replayQueueMissing.code;
   /** How many messages this replay had sent back before it met the missing queue. */
   readonly replayed: number;
 

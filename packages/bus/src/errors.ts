@@ -1,22 +1,19 @@
-/**
- * Thrown by a handler when retrying cannot help (a rejected recipient, a missing referenced record):
- * the message goes to the DLQ at once instead of waiting out every retry.
- */
-export class PermanentFailure extends Error {
-  override readonly name = 'PermanentFailure';
-  readonly code = 'HERALD_PERMANENT_FAILURE';
-}
+import { errorCatalog } from '@herald/errors';
+
+// Handlers throw these (and import them from @herald/errors, which loads no driver); the consumer
+// routes by them.
+export { Deferred, PermanentFailure, errorMessage } from '@herald/errors';
 
 /** Publishing could not reach the broker within the caller's deadline; the event was not sent. */
 export class BrokerUnavailable extends Error {
   override readonly name = 'BrokerUnavailable';
-  readonly code = 'HERALD_BROKER_UNAVAILABLE';
+  readonly code = errorCatalog.brokerUnavailable.code;
 }
 
 /** The broker refused (nacked) a publish; the event was not stored. */
 export class PublishRejected extends Error {
   override readonly name = 'PublishRejected';
-  readonly code = 'HERALD_PUBLISH_REJECTED';
+  readonly code = errorCatalog.publishRejected.code;
 }
 
 /**
@@ -26,7 +23,7 @@ export class PublishRejected extends Error {
  */
 export class PublishUnroutable extends Error {
   override readonly name = 'PublishUnroutable';
-  readonly code = 'HERALD_PUBLISH_UNROUTABLE';
+  readonly code = errorCatalog.publishUnroutable.code;
   readonly exchange: string;
   readonly routingKey: string;
 
@@ -34,24 +31,5 @@ export class PublishUnroutable extends Error {
     super(`no queue is bound to exchange ${exchange} for routing key ${routingKey}`);
     this.exchange = exchange;
     this.routingKey = routingKey;
-  }
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/**
- * Thrown by a handler when the message cannot be handled now through no fault of its own (another
- * run of the same event holds its claim): it comes back after `delayMs`, and the attempt does not count.
- */
-export class Deferred extends Error {
-  override readonly name = 'Deferred';
-  readonly code = 'HERALD_DEFERRED';
-  readonly delayMs: number;
-
-  constructor(message: string, delayMs = 1_000) {
-    super(message);
-    this.delayMs = delayMs;
   }
 }

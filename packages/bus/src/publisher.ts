@@ -17,7 +17,7 @@ import { declareExchanges } from './topology.js';
 import { endSpan, startPublishSpan } from './tracing.js';
 
 export interface PublisherOptions<T extends EventType> {
-  readonly connection: BrokerConnection;
+  readonly connection: Pick<BrokerConnection, 'onConnected' | 'current'>;
   /** Written as the envelope's `source` and the AMQP `appId`. */
   readonly source: string;
   /** The events this publisher may send; their exchanges are declared on connect. */

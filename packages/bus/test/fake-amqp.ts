@@ -19,10 +19,14 @@ export class FakeChannel extends EventEmitter {
   /** What the client did, in order: `consume`, `cancel`, `ack:<tag>`, `ack-upto:<tag>`, `nack:<tag>`. */
   readonly frames: string[] = [];
   readonly published: Published[] = [];
+  /** The properties of each publish, in the order of `published`. */
+  readonly properties: Options.Publish[] = [];
   /** Queue names asserted, once per declaration. */
   readonly declared: string[] = [];
   /** Set to refuse publishes: the confirm comes back as a nack. */
   refusePublishes = false;
+  /** Routing keys no queue is bound for: a mandatory publish comes back (basic.return), then its ack. */
+  readonly unroutable = new Set<string>();
   /** Consume calls that fail before one succeeds again. */
   failConsumes = 0;
   closed = false;
@@ -93,15 +97,22 @@ export class FakeChannel extends EventEmitter {
   publish(
     exchange: string,
     routingKey: string,
-    _content: Buffer,
+    content: Buffer,
     options: Options.Publish,
     confirmed: (err: unknown) => void,
   ): boolean {
     this.#check();
     const headers = { ...(options.headers as Record<string, unknown> | undefined) };
     this.published.push({ exchange, routingKey, headers });
+    this.properties.push(options);
     const refused = this.refusePublishes;
-    setImmediate(() => confirmed(refused ? new Error('message nacked') : null));
+    const returned = options.mandatory === true && this.unroutable.has(routingKey);
+    setImmediate(() => {
+      // As RabbitMQ does: the return arrives before the confirm, which is an ack all the same.
+      if (returned)
+        this.emit('return', { fields: { exchange, routingKey }, properties: options, content });
+      confirmed(refused ? new Error('message nacked') : null);
+    });
     return true;
   }
 

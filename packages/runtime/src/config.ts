@@ -1,3 +1,4 @@
+import { errorCatalog } from '@herald/errors';
 import { z } from 'zod';
 
 /** Settings every service and script reads, under the same names. */
@@ -21,7 +22,7 @@ export type CommonEnv = z.infer<typeof CommonEnv>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  readonly code = 'HERALD_CONFIG_INVALID';
+  readonly code = errorCatalog.configInvalid.code;
 }
 
 /** Parses the environment once at start-up; a bad value stops the service with every problem listed. */

@@ -9,7 +9,14 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import secureJson from 'secure-json-parse';
-import { ErrorCode, AppError } from './app-error.js';
+import { AppError, errorCatalog } from '@herald/errors';
+
+/** fastify's own 4xx refusals that have a code of their own; any other is a malformed request. */
+const refusals = [errorCatalog.payloadTooLarge, errorCatalog.unsupportedMediaType];
+
+function refusalCode(status: number): string {
+  return (refusals.find((entry) => entry.status === status) ?? errorCatalog.malformedRequest).code;
+}
 
 export interface HttpServerOptions {
   readonly logger: Logger;
@@ -135,8 +142,9 @@ export function createHttpServer(options: HttpServerOptions) {
         path: v.instancePath || '/',
         message: v.message ?? 'invalid',
       }));
-      return reply.code(400).send({
-        error: ErrorCode.validation.code,
+      const { code, status } = errorCatalog.validation;
+      return reply.code(status).send({
+        error: code,
         message: `invalid ${error.validationContext ?? 'request'}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
         issues,
       });
@@ -145,21 +153,16 @@ export function createHttpServer(options: HttpServerOptions) {
     if (status >= 400 && status < 500) {
       // fastify's own refusals (malformed JSON, wrong content type, body too large) get catalog
       // codes, so clients branch on one set of codes.
-      const kind =
-        status === 413
-          ? ErrorCode.payloadTooLarge
-          : status === 415
-            ? ErrorCode.unsupportedMediaType
-            : ErrorCode.malformedRequest;
-      return reply.code(status).send({ error: kind.code, message: error.message });
+      return reply.code(status).send({ error: refusalCode(status), message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ error: 'HERALD_INTERNAL', message: 'internal error' });
+    const { code, status: internal } = errorCatalog.internal;
+    return reply.code(internal).send({ error: code, message: 'internal error' });
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      error: ErrorCode.notFound.code,
+    reply.code(errorCatalog.notFound.status).send({
+      error: errorCatalog.notFound.code,
       message: `no route ${request.method} ${request.url}`,
     }),
   );

@@ -1,5 +1,4 @@
 import type { Collection, Db } from 'mongodb';
-import type { Event } from '@herald/contracts';
 
 interface HeartbeatDoc {
   _id: 'system';
@@ -40,12 +39,4 @@ export class Heartbeats {
       receivedAt: doc?.receivedAt.toISOString() ?? null,
     };
   }
-}
-
-/** The `system.heartbeat` handler every consuming service shares. */
-export async function onSystemHeartbeat(
-  event: Event<'system.heartbeat'>,
-  ports: { readonly heartbeats: Pick<Heartbeats, 'record'>; readonly now: () => Date },
-): Promise<void> {
-  await ports.heartbeats.record(new Date(event.data.slot), ports.now());
 }

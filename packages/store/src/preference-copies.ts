@@ -2,7 +2,6 @@ import type { Collection, Db } from 'mongodb';
 import {
   NotificationPreferences,
   defaultNotificationPreferences,
-  type Event,
   type UserNotificationPreferencesChanged,
 } from '@herald/contracts';
 import { isDuplicateKey } from './mongo.js';
@@ -52,12 +51,4 @@ export class PreferenceCopies {
     const [doc] = await this.#collection.find({ userId }).sort({ version: -1 }).limit(1).toArray();
     return doc ? NotificationPreferences.parse(doc.preferences) : defaultNotificationPreferences;
   }
-}
-
-/** The `user.notification-preferences-changed` handler the mailer and the notifier share. */
-export async function onUserNotificationPreferencesChanged(
-  event: Event<'user.notification-preferences-changed'>,
-  ports: { readonly preferences: Pick<PreferenceCopies, 'record'> },
-): Promise<void> {
-  await ports.preferences.record(event.data);
 }

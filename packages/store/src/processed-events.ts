@@ -1,5 +1,4 @@
-import type { Handler, Logger } from '@herald/bus';
-import type { Event, EventType } from '@herald/contracts';
+import type { Logger } from '@herald/bus';
 import type { Collection, Db } from 'mongodb';
 import { BatchedInserts } from './batched-inserts.js';
 import { Claims } from './claims.js';
@@ -97,41 +96,4 @@ export class ProcessedEvents {
     await lease.stop();
     return true;
   }
-}
-
-/** Wraps a handler so each event id runs it once for `consumer` (redeliveries become no-ops). */
-export function idempotent<E extends { readonly id: string }, C extends { readonly log: Logger }>(
-  processed: ProcessedEvents,
-  consumer: string,
-  handler: (event: E, context: C) => Promise<void>,
-): (event: E, context: C) => Promise<void> {
-  return async (event, context) => {
-    await processed.once(consumer, event.id, () => handler(event, context), context.log);
-  };
-}
-
-/**
- * Subscribes a handler table on a consumer, each handler wrapped by `idempotent`: the one place
- * every service wires "this event type -> this handler, once per event id".
- */
-export function subscribeOnce<T extends EventType, P>(
-  consumer: { on<K extends T>(type: K, handler: Handler<K>): unknown },
-  options: {
-    readonly handlers: { readonly [K in T]: (event: Event<K>, ports: P) => Promise<void> };
-    readonly types: readonly T[];
-    readonly ports: P;
-    readonly processed: ProcessedEvents;
-    /** Names the consumer in the processed-events record. */
-    readonly consumer: string;
-  },
-): void {
-  const { handlers, ports, processed } = options;
-  const register = <K extends T>(type: K) => {
-    const handle: (event: Event<K>, ports: P) => Promise<void> = handlers[type];
-    consumer.on(
-      type,
-      idempotent(processed, options.consumer, (event: Event<K>) => handle(event, ports)),
-    );
-  };
-  for (const type of options.types) register(type);
 }

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { TokenVerifier } from '@herald/auth';
+import { clientErrorStatuses } from '@herald/errors';
 import {
   AppError,
   createHttpServer,
@@ -54,7 +55,7 @@ export interface ApiAppDeps {
 
 const probes = new Set(['/healthz', '/readyz']);
 
-/** The error body every failure has (see the error catalog in @herald/runtime). */
+/** The error body every failure has (see the error catalog in @herald/errors). */
 const errorBody = {
   type: 'object',
   required: ['error', 'message'],
@@ -63,19 +64,6 @@ const errorBody = {
     message: { type: 'string' },
     issues: { type: 'array', items: { type: 'object' } },
   },
-} as const;
-
-/** Status codes any route can answer with: bad input, auth, authorisation, conflicts, limits. */
-const errorStatuses = {
-  400: 'Invalid request',
-  401: 'Missing, expired or invalid access token',
-  403: 'Not a member of the workspace',
-  404: 'Unknown resource or route',
-  409: 'Conflict with the current state',
-  410: 'Used or expired',
-  413: 'Body too large',
-  415: 'Unsupported content type',
-  429: 'Rate limit reached',
 } as const;
 
 /**
@@ -87,7 +75,8 @@ const documentErrors: typeof jsonSchemaTransform = (input) => {
   // Routes without a schema (probes, the docs page) come through with none.
   const schema = output.schema as { response?: Record<string, unknown> } | undefined;
   if (schema?.response) {
-    for (const [status, description] of Object.entries(errorStatuses)) {
+    for (const [status, entries] of clientErrorStatuses()) {
+      const description = entries.map((e) => `${e.code}: ${e.description}`).join(' ');
       schema.response[status] ??= { description, ...errorBody };
     }
     if (schema.response['204'])

@@ -1,4 +1,4 @@
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import { encodeCursor, type FeedCursor } from './cursor.js';
 import type { FeedEntry } from './feed-entry.js';
 import type { ActivityPorts } from './ports.js';

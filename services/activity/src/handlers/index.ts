@@ -1,6 +1,7 @@
 import type { Handler } from '@herald/bus';
 import { services, type Event } from '@herald/contracts';
-import { onSystemHeartbeat, subscribeOnce, type ProcessedEvents } from '@herald/store';
+import type { ProcessedEvents } from '@herald/store';
+import { onSystemHeartbeat, subscribeOnce } from '@herald/store/handlers';
 import type { ActivityEventType } from '../domain/feed-entry.js';
 import type { ActivityHandlerPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';

@@ -1,4 +1,4 @@
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import type { Membership } from './membership.js';
 import type { ApiPorts } from './ports.js';
 import { personOf, type Person } from './user.js';

@@ -1,6 +1,6 @@
 import type { AccessClaims } from '@herald/auth';
 import { createEvent } from '@herald/contracts';
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import { membersOf, requireMember } from './access.js';
 import type { ApiPorts } from './ports.js';
 import { taskRef, type Task } from './task.js';

@@ -1,6 +1,6 @@
 import type { AccessClaims } from '@herald/auth';
 import { createEvent } from '@herald/contracts';
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import { requireMember } from './access.js';
 import { acceptUrl, inviteTtlMs, type Invite } from './invite.js';
 import type { ApiPorts } from './ports.js';

@@ -1,6 +1,6 @@
 import type { AccessClaims } from '@herald/auth';
 import { createEvent } from '@herald/contracts';
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import { requireMemberAmong } from './access.js';
 import type { Comment } from './comment.js';
 import { mentionCandidates, resolveMentions } from './mentions.js';

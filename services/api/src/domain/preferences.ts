@@ -5,7 +5,7 @@ import {
   type PreferenceKind,
 } from '@herald/contracts';
 import type { PendingEvent } from '@herald/store';
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import type { ApiPorts } from './ports.js';
 
 /** What a PUT may carry: any subset of the whole shape. */

@@ -1,4 +1,4 @@
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import type { ApiPorts } from './ports.js';
 import { presentedToken, refreshTokenTtlMs, type PresentedToken } from './refresh-token.js';
 import { hashSecret } from './secret.js';

@@ -1,4 +1,4 @@
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import { requireMember } from './access.js';
 import type { ApiPorts } from './ports.js';
 import type { Task } from './task.js';

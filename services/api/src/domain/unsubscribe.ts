@@ -1,5 +1,5 @@
 import { verifyUnsubscribeToken, type UnsubscribeSubject } from '@herald/auth';
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import type { ApiPorts } from './ports.js';
 import { changePreferences } from './preferences.js';
 

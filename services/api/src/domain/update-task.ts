@@ -1,6 +1,6 @@
 import type { AccessClaims } from '@herald/auth';
 import { createEvent, type TaskStatus } from '@herald/contracts';
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import type { ApiPorts } from './ports.js';
 import type { Task } from './task.js';
 import { taskRef } from './task.js';

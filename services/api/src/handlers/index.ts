@@ -1,6 +1,7 @@
 import type { Consumer } from '@herald/bus';
 import type { ConsumedBy, Event } from '@herald/contracts';
-import { onSystemHeartbeat, subscribeOnce, type ProcessedEvents } from '@herald/store';
+import type { ProcessedEvents } from '@herald/store';
+import { onSystemHeartbeat, subscribeOnce } from '@herald/store/handlers';
 import type { OverduePorts } from '../domain/remind-overdue.js';
 import { remindOverdueTasks } from '../domain/remind-overdue.js';
 import { deleteExpiredRefreshTokens } from '../domain/session.js';

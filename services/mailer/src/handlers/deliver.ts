@@ -1,4 +1,4 @@
-import { PermanentFailure, errorMessage } from '@herald/bus';
+import { PermanentFailure, errorMessage } from '@herald/errors';
 import type { Event } from '@herald/contracts';
 import type { MailRequest } from '../domain/mail.js';
 import { messageIdFor, normalizeAddress, sentKey } from '../domain/message-id.js';

@@ -1,5 +1,5 @@
 import type { ConsumedBy, Event } from '@herald/contracts';
-import { onSystemHeartbeat, onUserNotificationPreferencesChanged } from '@herald/store';
+import { onSystemHeartbeat, onUserNotificationPreferencesChanged } from '@herald/store/handlers';
 import type { MailerPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onDigestCompiled } from './digest-compiled.js';

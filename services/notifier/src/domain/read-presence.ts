@@ -1,4 +1,4 @@
-import { AppError } from '@herald/runtime';
+import { AppError } from '@herald/errors';
 import type { MemberStore } from './ports.js';
 
 export interface PresentMember {

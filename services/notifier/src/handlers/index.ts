@@ -1,11 +1,11 @@
 import type { Consumer } from '@herald/bus';
 import type { ConsumedBy, Event } from '@herald/contracts';
+import type { ProcessedEvents } from '@herald/store';
 import {
   onSystemHeartbeat,
   onUserNotificationPreferencesChanged,
   subscribeOnce,
-  type ProcessedEvents,
-} from '@herald/store';
+} from '@herald/store/handlers';
 import type { NotifierPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onTaskAssigned } from './task-assigned.js';

@@ -1,0 +1,4 @@
+export * from './app-error.js';
+export * from './catalog.js';
+export { docDrift, renderErrorsDoc } from './doc.js';
+export * from './handler-errors.js';
