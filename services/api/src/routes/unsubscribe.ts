@@ -10,9 +10,23 @@ import { unsubscribe, unsubscribeSubject } from '../domain/unsubscribe.js';
 export const UnsubscribeParams = z.strictObject({
   token: z
     .string()
-    .max(2_048)
-    .regex(/^[\w-]+\.[\w-]+$/, 'malformed unsubscribe token'),
+    .max(512)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'malformed unsubscribe token'),
 });
+
+/**
+ * What both routes answer: an HTML page, or an error. A path longer than the router takes (a
+ * token percent-encoded past `maxParamLength`) is refused by fastify itself with 414.
+ */
+const pageResponses = {
+  200: {
+    description: 'An HTML page saying what the link does (GET) or did (POST)',
+    content: { 'text/html': { schema: z.string() } },
+  },
+  414: z
+    .object({ error: z.string(), message: z.string() })
+    .describe('The token in the path is longer than any token Herald signs'),
+};
 
 /** RFC 8058: the one-click POST carries exactly this form field. */
 export const OneClickBody = z.strictObject({ 'List-Unsubscribe': z.literal('One-Click') });
@@ -67,7 +81,7 @@ export function unsubscribeRoutes(app: HttpServer, ports: ApiPorts): void {
 
     scope.get(
       '/unsubscribe/:token',
-      { schema: { tags, params: UnsubscribeParams } },
+      { schema: { tags, params: UnsubscribeParams, response: pageResponses } },
       async (request, reply) => {
         const { kind } = await unsubscribeSubject(request.params.token, ports);
         const action = `/unsubscribe/${encodeURIComponent(request.params.token)}`;
@@ -93,6 +107,7 @@ export function unsubscribeRoutes(app: HttpServer, ports: ApiPorts): void {
           consumes: ['application/x-www-form-urlencoded'],
           params: UnsubscribeParams,
           body: OneClickBody,
+          response: pageResponses,
         },
       },
       async (request, reply) => {
