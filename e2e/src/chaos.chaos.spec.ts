@@ -64,6 +64,34 @@ let schedulers: RunningService[] = [];
 let heartbeats: HeartbeatProbe;
 let producer: TestProducer;
 let streams: LiveStream[] = [];
+/** RabbitMQ's default `collect_statistics_interval`: how often the management API's counts move. */
+const statsIntervalMs = 5_000;
+
+/**
+ * Waits until `queues` hold no message, ready or unacked. The management API samples those counts
+ * (every 5 s), so a 0 counts once it has outlasted a sample: a stale 0 read while a consumer still
+ * held deliveries let the last run delete a queue with 16 unacked messages in it.
+ */
+async function drained(what: string, queues: readonly string[]): Promise<void> {
+  let idleSince: number | undefined;
+  let depths: number[] = [];
+  await eventually(
+    what,
+    async () => {
+      depths = await Promise.all(queues.map(queueDepth));
+      if (depths.some((n) => n !== 0)) {
+        idleSince = undefined;
+        return false;
+      }
+      idleSince ??= Date.now();
+      return Date.now() - idleSince > statsIntervalMs + 1_000;
+    },
+    120_000,
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)} (${depths.join(', ')} messages in ${queues.join(', ')})`);
+  });
+}
+
 const startScheduler = (n: number) =>
   startService('scheduler', {
     ...heartbeatSchedulerEnv({
@@ -226,14 +254,7 @@ it(
     for (const service of consumers) {
       const queue = serviceQueue(service, { namespace }).queue;
       await load.pause();
-      let depth = -1;
-      await eventually(
-        `${queue} idle`,
-        async () => (depth = await queueDepth(queue)) === 0,
-        120_000,
-      ).catch((error: unknown) => {
-        throw new Error(`${String(error)} (${depth} messages in it)`);
-      });
+      await drained(`${queue} idle`, [queue]);
       const from = Date.now();
       await deleteQueue(queue);
       await eventually(
@@ -268,11 +289,7 @@ it(
       const topology = serviceQueue(service, { namespace });
       return [topology.queue, ...topology.waitQueues.map((w) => w.name)];
     });
-    await eventually(
-      'every queue drained',
-      async () => (await Promise.all(everyQueue.map(queueDepth))).every((n) => n === 0),
-      120_000,
-    );
+    await drained('every queue drained', everyQueue);
     // The probe is no consumer the contract knows, so nothing can wait for its queue: heartbeats
     // due from the stop until it declares it again are published (late, by catch-up) before the
     // probe's queue exists and reach the services' queues only (not counted as missing).
