@@ -104,6 +104,7 @@ describe('one-click unsubscribe', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['cache-control']).toBe('no-store');
     expect(page.body).toContain('daily digest');
     expect(page.body).toContain(`<form method="post" action="/unsubscribe/${token}">`);
     expect(page.body).toContain('name="List-Unsubscribe" value="One-Click"');

@@ -48,12 +48,13 @@ function page(title: string, body: string): string {
   );
 }
 
-/** The link is a credential: no caching, no Referer carrying it elsewhere, nothing scripted. */
+/**
+ * The link is a credential: nothing scripted. No caching and no Referer come from the headers every
+ * response gets (`createHttpServer`); the page's own policy only adds its inline style.
+ */
 function sendPage(reply: FastifyReply, html: string) {
   return reply
     .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
     .header(
       'content-security-policy',
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
