@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { unsubscribeSecretEnv } from '@herald/auth';
-import { defaultRetry } from '@herald/contracts';
+import { defaultRetry, type RetryPolicy } from '@herald/contracts';
 import {
   CommonEnv,
   RetryEnv,
@@ -69,6 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     ...parsed,
     MONGO_URL: mongoUrlFor(parsed.MONGO_URL, 'mailer'),
     retry: retryPolicyFromEnv(parsed, defaultRetry),
+    /** A lane's retry policy from the contract, under the same overrides (tests shorten all waits). */
+    laneRetry: (policy: RetryPolicy) => retryPolicyFromEnv(parsed, policy),
   };
 }
 export type MailerConfig = ReturnType<typeof loadConfig>;

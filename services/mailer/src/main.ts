@@ -1,6 +1,6 @@
 // Composition root: config, clients, handlers, HTTP, signals.
 import { BrokerConnection, Consumer } from '@herald/bus';
-import { serviceQueue, services } from '@herald/contracts';
+import { laneQueue, laneSpec, lanes, serviceQueue, type LaneOf } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
 import {
   Heartbeats,
@@ -75,39 +75,56 @@ const connection = new BrokerConnection({
   name: `${config.HERALD_NAMESPACE}mailer`,
   logger,
 });
-const topology = serviceQueue('mailer', {
-  namespace: config.HERALD_NAMESPACE,
-  retry: config.retry,
-});
-const consumer = new Consumer({
-  connection,
-  topology,
-  name: 'mailer',
-  logger,
+// One consumer per lane: critical mail never waits behind a backlog of digests or mentions.
+const main = {
+  topology: serviceQueue('mailer', { namespace: config.HERALD_NAMESPACE, retry: config.retry }),
   prefetch: config.PREFETCH,
-  outage: storeOutage(db),
+};
+const laneConsumers = (Object.keys(lanes.mailer) as LaneOf<'mailer'>[]).map((lane) => {
+  const spec = laneSpec('mailer', lane);
+  return {
+    topology: laneQueue('mailer', lane, {
+      namespace: config.HERALD_NAMESPACE,
+      retry: config.laneRetry(spec.retry),
+    }),
+    prefetch: spec.prefetch,
+  };
 });
-// Each event runs its handler once (processed-events record); the sent-log covers partial sends.
-subscribeOnce(consumer, {
-  handlers,
-  types: services.mailer.consumes,
-  ports,
-  processed,
-  consumer: 'mailer',
+const consumers = [main, ...laneConsumers].map(({ topology, prefetch }) => {
+  const consumer = new Consumer({
+    connection,
+    topology,
+    name: 'mailer',
+    logger,
+    prefetch,
+    outage: storeOutage(db),
+  });
+  // Each event runs its handler once (processed-events record); the sent-log covers partial sends.
+  subscribeOnce(consumer, {
+    handlers,
+    types: topology.bindings.map((b) => b.routingKey),
+    ports,
+    processed,
+    consumer: 'mailer',
+  });
+  observeConsumer(consumer, metrics, topology.queue);
+  return consumer;
 });
-
-observeConsumer(consumer, metrics, topology.queue);
 
 const app = buildApp({
   logger,
   metrics,
   heartbeats: () => heartbeats.status(),
-  readiness: { broker: () => consumer.consuming, store: () => mongoReachable(db) },
+  readiness: {
+    broker: () => consumers.every((c) => c.consuming),
+    store: () => mongoReachable(db),
+  },
 });
 
 onShutdown(
   {
-    'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000),
+    'drain consumers': () =>
+      Promise.all(consumers.map((c) => c.stop(config.SHUTDOWN_DEADLINE_MS - 1_000))),
     'stop pruning': () => pruning.stop(),
     'close HTTP': () => app.close(),
     'close SMTP transport': () => transport.close(),
@@ -120,5 +137,5 @@ onShutdown(
 );
 
 connection.start();
-await consumer.start();
+await Promise.all(consumers.map((c) => c.start()));
 await app.listen({ port: config.PORT, host: config.HOST });
