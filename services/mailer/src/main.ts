@@ -15,10 +15,12 @@ import {
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { createOutboxTransport, createSmtpTransport } from './adapters/nodemailer-transport.js';
+import { SendSlotsCollection } from './adapters/send-slots-collection.js';
 import { SentLogCollection } from './adapters/sent-log-collection.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { MailTransport, MailerPorts } from './domain/ports.js';
+import { createSendGate } from './domain/send-gate.js';
 import { handlers } from './handlers/index.js';
 
 const config = loadConfig();
@@ -48,15 +50,33 @@ const transport: MailTransport = config.SMTP_URL
     })
   : createOutboxTransport({ dir: config.MAIL_OUTBOX_DIR, logger });
 logger.info(
-  config.SMTP_URL ? { smtp: new URL(config.SMTP_URL).host } : { outbox: config.MAIL_OUTBOX_DIR },
+  {
+    ...(config.SMTP_URL
+      ? { smtp: new URL(config.SMTP_URL).host }
+      : { outbox: config.MAIL_OUTBOX_DIR }),
+    ratePerSecond: config.SMTP_RATE_PER_SECOND ?? 'unlimited',
+  },
   config.SMTP_URL ? 'sending over SMTP' : 'no SMTP_URL: writing e-mails as .eml files',
 );
+
+const sendSlots = config.SMTP_RATE_PER_SECOND
+  ? new SendSlotsCollection(db, config.SMTP_RATE_PER_SECOND)
+  : undefined;
+const slotPruning = sendSlots
+  ? startPruning({
+      records: { 'send slots': sendSlots },
+      keepMs: 60_000,
+      everyMs: 60_000,
+      logger,
+    })
+  : undefined;
 
 const heartbeats = new Heartbeats(db, (slot) =>
   metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
 );
 const ports: MailerPorts = {
   transport,
+  gate: createSendGate({ slots: sendSlots }),
   sentLog,
   from: config.MAIL_FROM,
   heartbeats,
@@ -125,7 +145,7 @@ onShutdown(
   {
     'drain consumers': () =>
       Promise.all(consumers.map((c) => c.stop(config.SHUTDOWN_DEADLINE_MS - 1_000))),
-    'stop pruning': () => pruning.stop(),
+    'stop pruning': () => Promise.all([pruning.stop(), slotPruning?.stop()]),
     'close HTTP': () => app.close(),
     'close SMTP transport': () => transport.close(),
     'close broker connection': () => connection.close(),
