@@ -128,8 +128,10 @@ export const lanesBenchmark: Benchmark = {
                 entries: [
                   { type: 'task.created', summary: 'WS-1 created', at: '2026-12-01T09:00:00Z' },
                 ],
+                more: 0,
               },
             ],
+            moreWorkspaces: 0,
           }),
         ),
       );

@@ -63,6 +63,8 @@ export const services = {
   activity: {
     produces: ['digest.compiled'],
     consumes: [
+      'user.registered',
+      'user.notification-preferences-changed',
       'workspace.created',
       'workspace.member-invited',
       'workspace.member-joined',

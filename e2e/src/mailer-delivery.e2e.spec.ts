@@ -238,8 +238,10 @@ describe('mailer: events in, e-mails out over SMTP', () => {
           entries: [
             { type: 'task.created', summary: 'Bob created WS-4', at: '2025-03-02T10:15:00Z' },
           ],
+          more: 0,
         },
       ],
+      moreWorkspaces: 0,
     });
     await smtp.waitFor(() => mailsFor(event.id).length === 1);
     const [mail] = mailsFor(event.id);

@@ -67,8 +67,10 @@ describe('mailer lanes', () => {
                 entries: [
                   { type: 'task.created', summary: 'WS-1 created', at: '2026-12-01T09:00:00Z' },
                 ],
+                more: 0,
               },
             ],
+            moreWorkspaces: 0,
           }),
         );
         if (i % 10 === 0) {

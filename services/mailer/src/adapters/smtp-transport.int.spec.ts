@@ -85,7 +85,7 @@ describe('the SMTP transport, against a real SMTP server', () => {
     smtp.refuse(code, { at });
     const error = await failureOf(transport.send(mail(7)));
     expect(error).toBeInstanceOf(SendThrottled);
-    expect((error).message).toMatch(new RegExp(`^SMTP ${code}: `));
+    expect(error.message).toMatch(new RegExp(`^SMTP ${code}: `));
     expect(smtp.messages).toHaveLength(0);
   });
 
