@@ -196,6 +196,20 @@ describe('GET /notifications/stream', () => {
     expect(answer.headers['cache-control']).toBe('no-store');
   });
 
+  it('refuses a missing or bad token with 401 before streaming', async () => {
+    const { url } = await start();
+    const [missing, tampered, foreign] = await Promise.all([
+      connect(url),
+      connect(url, bearer((await badTokens('u-grace')).tampered)),
+      connect(url, bearer((await badTokens('u-grace')).foreign)),
+    ]);
+
+    for (const stream of [missing, tampered, foreign]) {
+      expect(stream.status).toBe(401);
+      expect(stream.headers['content-type']).toMatch(/json/);
+    }
+  });
+
   it('sends a heartbeat comment while nothing happens', async () => {
     const { url } = await start({ stream: { heartbeatMs: 40 } });
     const grace = await connect(url, bearer(await tokenFor(people.grace.userId)));
