@@ -53,6 +53,9 @@ suite() {
   echo "[herald] RabbitMQ definitions are current with the contract topology" >&2
   check 'RabbitMQ definitions' - npm run --silent broker-definitions -- --check
 
+  echo "[herald] docs/architecture.md's event map is current with the contracts and the sources" >&2
+  check 'architecture event map' - npm run --silent architecture -- --check
+
   echo "[herald] npm run demo against a system started as npm start starts it" >&2
   check 'demo' - bash scripts/demo-check.sh
 
