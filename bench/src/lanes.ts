@@ -2,7 +2,7 @@
 // SMTP, on an idle mailer and while thousands of digests wait in the mailer's queues.
 import { BrokerConnection, Publisher } from '@herald/bus';
 import { laneQueue } from '@herald/contracts';
-import { startSmtpServer, testLogger, type TestSmtpServer } from '@herald/testkit';
+import { aDigest, startSmtpServer, testLogger, type TestSmtpServer } from '@herald/testkit';
 import type { BenchContext, BenchResult, Benchmark } from './harness.js';
 import { fmtMs, percentile } from './latency.js';
 import { openLoop } from './open-loop.js';
@@ -114,25 +114,7 @@ export const lanesBenchmark: Benchmark = {
     for (let i = 0; i < backlog; i += 100) {
       await Promise.all(
         Array.from({ length: Math.min(100, backlog - i) }, (_, j) =>
-          activity.publish('digest.compiled', {
-            recipient: {
-              userId: `u-${i + j}`,
-              email: `member${i + j}@digest.test`,
-              name: `Member ${i + j}`,
-            },
-            day: '2026-12-01',
-            workspaces: [
-              {
-                workspaceId: 'w-1',
-                name: 'Apollo',
-                entries: [
-                  { type: 'task.created', summary: 'WS-1 created', at: '2026-12-01T09:00:00Z' },
-                ],
-                more: 0,
-              },
-            ],
-            moreWorkspaces: 0,
-          }),
+          activity.publish('digest.compiled', aDigest(i + j)),
         ),
       );
     }

@@ -1,51 +1,22 @@
 // Critical mail has a lane of its own: a backlog of bulk mail never stands in front of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MongoClient } from 'mongodb';
 import type { Publisher } from '@herald/bus';
-import { TestProducer } from './support/producer.js';
-import {
-  deleteNamespace,
-  mongoUrlForTest,
-  servers,
-  startService,
-  startSmtpServer,
-  uniqueNamespace,
-  type RunningService,
-  type TestSmtpServer,
-} from '@herald/testkit';
+import { aDigest } from '@herald/testkit';
+import { startMailers, type MailerRig } from './support/mailers.js';
 
-const namespace = uniqueNamespace('lanes');
-const mongoUrl = mongoUrlForTest(`${namespace}mailer`);
 const backlog = 1_000;
 
-let smtp: TestSmtpServer;
-let mailer: RunningService;
-let producer: TestProducer;
+let rig: MailerRig;
 let api: Publisher<'user.registered' | 'comment.created'>;
 let activity: Publisher<'digest.compiled'>;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  mailer = await startService('mailer', {
-    RABBITMQ_URL: servers.rabbitmq,
-    HERALD_NAMESPACE: namespace,
-    MONGO_URL: mongoUrl,
-    SMTP_URL: smtp.url,
-  });
-  producer = new TestProducer(namespace);
-  api = await producer.publisher('api', ['user.registered', 'comment.created']);
-  activity = await producer.publisher('activity', ['digest.compiled']);
+  rig = await startMailers({ label: 'lanes' });
+  api = await rig.producer.publisher('api', ['user.registered', 'comment.created']);
+  activity = await rig.producer.publisher('activity', ['digest.compiled']);
 });
 
-afterAll(async () => {
-  expect(await mailer.stop()).toBe(0);
-  await producer.close();
-  await smtp.close();
-  const mongo = await MongoClient.connect(servers.mongo);
-  await mongo.db(new URL(mongoUrl).pathname.slice(1)).dropDatabase();
-  await mongo.close();
-  await deleteNamespace(namespace);
-});
+afterAll(() => rig.close());
 
 const isDigest = (to: readonly string[]) => to.some((address) => address.endsWith('@digest.test'));
 
@@ -56,23 +27,7 @@ describe('mailer lanes', () => {
     async () => {
       const publishes: Promise<unknown>[] = [];
       for (let i = 0; i < backlog; i++) {
-        publishes.push(
-          activity.publish('digest.compiled', {
-            recipient: { userId: `u-${i}`, email: `member${i}@digest.test`, name: `Member ${i}` },
-            day: '2026-12-01',
-            workspaces: [
-              {
-                workspaceId: 'w-1',
-                name: 'Apollo',
-                entries: [
-                  { type: 'task.created', summary: 'WS-1 created', at: '2026-12-01T09:00:00Z' },
-                ],
-                more: 0,
-              },
-            ],
-            moreWorkspaces: 0,
-          }),
-        );
+        publishes.push(activity.publish('digest.compiled', aDigest(i)));
         if (i % 10 === 0) {
           publishes.push(
             api.publish('comment.created', {
@@ -91,7 +46,7 @@ describe('mailer lanes', () => {
         }
       }
       await Promise.all(publishes);
-      await smtp.waitFor((all) => all.some((m) => isDigest(m.to)), 60_000);
+      await rig.smtp.waitFor((all) => all.some((m) => isDigest(m.to)), 60_000);
 
       await api.publish('user.registered', {
         userId: 'u-new',
@@ -99,7 +54,7 @@ describe('mailer lanes', () => {
         name: 'New',
         handle: 'new',
       });
-      const mails = await smtp.waitFor((all) =>
+      const mails = await rig.smtp.waitFor((all) =>
         all.some((m) => m.to.includes('new@critical.test')),
       );
       const welcomeAt = mails.findIndex((m) => m.to.includes('new@critical.test'));
@@ -107,7 +62,7 @@ describe('mailer lanes', () => {
       // One FIFO queue would have sent all of them first.
       expect(digestsBefore).toBeLessThan(backlog * 0.9);
 
-      const all = await smtp.waitFor(
+      const all = await rig.smtp.waitFor(
         (sent) => sent.filter((m) => isDigest(m.to)).length === backlog,
         180_000,
       );

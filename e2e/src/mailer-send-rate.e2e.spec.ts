@@ -1,60 +1,33 @@
 // SMTP_RATE_PER_SECOND is one budget for the installation, whatever the replica count, and a
 // throttling reply slows the mailer down without spending the message's attempts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MongoClient } from 'mongodb';
 import { listDeadLetters, type Publisher } from '@herald/bus';
 import { laneQueue } from '@herald/contracts';
-import { TestProducer } from './support/producer.js';
-import {
-  deleteNamespace,
-  eventually,
-  mongoUrlForTest,
-  servers,
-  startService,
-  startSmtpServer,
-  uniqueNamespace,
-  type RunningService,
-  type TestSmtpServer,
-} from '@herald/testkit';
+import { eventually } from '@herald/testkit';
+import { startMailers, type MailerRig } from './support/mailers.js';
 
-const namespace = uniqueNamespace('sendrate');
-const mongoUrl = mongoUrlForTest(`${namespace}mailer`);
 const rate = 4;
 
-let smtp: TestSmtpServer;
-let replicas: RunningService[] = [];
-let producer: TestProducer;
+let rig: MailerRig;
 let api: Publisher<'user.registered' | 'comment.created'>;
-let mongo: MongoClient;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  const env = {
-    RABBITMQ_URL: servers.rabbitmq,
-    HERALD_NAMESPACE: namespace,
-    MONGO_URL: mongoUrl,
-    SMTP_URL: smtp.url,
-    SMTP_RATE_PER_SECOND: String(rate),
-    // One attempt only: a failure that spent an attempt would be dead-lettered at once.
-    RETRY_MAX_ATTEMPTS: '1',
-    RETRY_DELAYS_MS: '200',
-  };
-  replicas = await Promise.all([startService('mailer', env), startService('mailer', env)]);
-  producer = new TestProducer(namespace);
-  api = await producer.publisher('api', ['user.registered', 'comment.created']);
-  mongo = await MongoClient.connect(servers.mongo);
+  rig = await startMailers({
+    label: 'sendrate',
+    replicas: 2,
+    env: {
+      SMTP_RATE_PER_SECOND: String(rate),
+      // One attempt only: a failure that spent an attempt would be dead-lettered at once.
+      RETRY_MAX_ATTEMPTS: '1',
+      RETRY_DELAYS_MS: '200',
+    },
+  });
+  api = await rig.producer.publisher('api', ['user.registered', 'comment.created']);
 });
 
-afterAll(async () => {
-  for (const replica of replicas) expect(await replica.stop()).toBe(0);
-  await producer.close();
-  await smtp.close();
-  await mongo.db(new URL(mongoUrl).pathname.slice(1)).dropDatabase();
-  await mongo.close();
-  await deleteNamespace(namespace);
-});
+afterAll(() => rig.close());
 
-beforeEach(() => smtp.reset());
+beforeEach(() => rig.smtp.reset());
 
 describe('mailer send rate', () => {
   it('sends at most SMTP_RATE_PER_SECOND across two replicas', async () => {
@@ -74,10 +47,9 @@ describe('mailer send rate', () => {
         }),
       ),
     );
-    await smtp.waitFor(count, 60_000);
+    await rig.smtp.waitFor(count, 60_000);
 
-    const slots = await mongo
-      .db(new URL(mongoUrl).pathname.slice(1))
+    const slots = await rig.db
       .collection<{ _id: string; second: number }>('send_slots')
       .find({})
       .toArray();
@@ -92,17 +64,17 @@ describe('mailer send rate', () => {
   });
 
   it('backs off on a 454 without spending an attempt, then delivers', async () => {
-    smtp.refuse(454);
+    rig.smtp.refuse(454);
     const user = { userId: 'u-new', email: 'new@rate.test', name: 'New', handle: 'new' };
     const event = await api.publish('user.registered', user);
 
-    await eventually('two throttled tries', () => smtp.refusals.length >= 2, 30_000);
-    smtp.accept();
-    await smtp.waitFor(1, 60_000);
-    expect(smtp.messages.map((m) => m.to)).toEqual([[user.email]]);
+    await eventually('two throttled tries', () => rig.smtp.refusals.length >= 2, 30_000);
+    rig.smtp.accept();
+    await rig.smtp.waitFor(1, 60_000);
+    expect(rig.smtp.messages.map((m) => m.to)).toEqual([[user.email]]);
     const dead = await listDeadLetters(
-      producer.connection.current!,
-      laneQueue('mailer', 'critical', { namespace }),
+      rig.producer.connection.current!,
+      laneQueue('mailer', 'critical', { namespace: rig.namespace }),
     );
     expect(dead.map((d) => d.messageId)).not.toContain(event.id);
   });
