@@ -11,3 +11,4 @@ export * from './scheduler.js';
 export * from './workspace.js';
 export * from './sse.js';
 export * from './tcp-proxy.js';
+export * from './query-plans.js';

@@ -1,0 +1,177 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { MongoClient, type CommandStartedEvent, type Db, type Document } from 'mongodb';
+import { mongoUrlForTest, servers } from './servers.js';
+
+const run = promisify(execFile);
+
+/** One filter a store command carried, as the store would serve it. */
+export interface QueryPlan {
+  /** The label of the code that sent it (`users.byHandles`). */
+  readonly query: string;
+  readonly collection: string;
+  readonly command: string;
+  readonly filter: Document;
+  /** Why it reads the whole collection; undefined when an index serves it. */
+  readonly scan: string | undefined;
+}
+
+/** A client that reports the commands it sends, over a database of its own. */
+export async function plannedStore(
+  namespace: string,
+): Promise<{ client: MongoClient; db: Db; close(): Promise<void> }> {
+  const client = new MongoClient(mongoUrlForTest(namespace), { monitorCommands: true });
+  await client.connect();
+  const db = client.db();
+  return { client, db, close: () => client.close() };
+}
+
+/** Commands whose filter is not a query (or that carry none). */
+const notQueries = new Set([
+  'insert',
+  'createIndexes',
+  'listIndexes',
+  'listCollections',
+  'explain',
+  'ping',
+  'hello',
+  'isMaster',
+  'endSessions',
+  'create',
+  'drop',
+  'dropDatabase',
+  'killCursors',
+  'getMore',
+]);
+
+/** The filters (with their sort and limit) one command asks the store to serve. */
+function filtersOf(event: CommandStartedEvent): { filter: Document; sort?: Document }[] {
+  const c = event.command;
+  switch (event.commandName) {
+    case 'find':
+      return [{ filter: c.filter ?? {}, ...(c.sort ? { sort: c.sort } : {}) }];
+    case 'aggregate': {
+      const first = (c.pipeline as Document[])[0];
+      return [{ filter: (first?.$match as Document | undefined) ?? {} }];
+    }
+    case 'count':
+    case 'distinct':
+      return [{ filter: c.query ?? {} }];
+    case 'findAndModify':
+      return [{ filter: c.query ?? {}, ...(c.sort ? { sort: c.sort } : {}) }];
+    case 'delete':
+      return (c.deletes as { q: Document }[]).map((d) => ({ filter: d.q }));
+    case 'update':
+      return (c.updates as { q: Document }[]).map((u) => ({ filter: u.q }));
+    default:
+      return [{ filter: {} }];
+  }
+}
+
+/**
+ * Runs `work` and explains every filter it sent to `db` on the store: FerretDB's explain says
+ * whether it pushed the filter down to PostgreSQL and gives PostgreSQL's plan (`queryPlanner`);
+ * MongoDB's gives its winning plan. FerretDB pushes down the filter of a `find`, `count`,
+ * `delete` and `update` alike, so each is explained as the `find` of its filter.
+ */
+export async function queryPlans(
+  client: MongoClient,
+  db: Db,
+  query: string,
+  work: () => Promise<unknown>,
+): Promise<QueryPlan[]> {
+  const sent: CommandStartedEvent[] = [];
+  const listener = (event: CommandStartedEvent) => {
+    if (event.databaseName === db.databaseName && !notQueries.has(event.commandName)) {
+      sent.push(event);
+    }
+  };
+  client.on('commandStarted', listener);
+  try {
+    await work();
+  } finally {
+    client.off('commandStarted', listener);
+  }
+  const plans: QueryPlan[] = [];
+  for (const event of sent) {
+    const collection = String(event.command[event.commandName]);
+    for (const { filter, sort } of filtersOf(event)) {
+      const explained = await db.command({
+        explain: { find: collection, filter, ...(sort ? { sort } : {}) },
+      });
+      plans.push({
+        query,
+        collection,
+        command: event.commandName,
+        filter,
+        scan: await scanIn(explained),
+      });
+    }
+  }
+  return plans;
+}
+
+interface PgPlanNode {
+  readonly 'Node Type': string;
+  readonly 'Relation Name'?: string;
+  readonly Schema?: string;
+  readonly Alias?: string;
+  readonly Filter?: string;
+  readonly Plans?: readonly PgPlanNode[];
+}
+
+function* nodes(plan: PgPlanNode): Generator<PgPlanNode> {
+  yield plan;
+  for (const child of plan.Plans ?? []) yield* nodes(child);
+}
+
+/** Why the explained query reads a whole collection, or undefined when an index serves it. */
+async function scanIn(explained: Document): Promise<string | undefined> {
+  if (
+    explained.ferretdbVersion === undefined &&
+    explained.serverInfo?.ferretdbVersion === undefined
+  ) {
+    const winning = JSON.stringify(explained.queryPlanner?.winningPlan ?? {});
+    return winning.includes('COLLSCAN') ? 'COLLSCAN' : undefined;
+  }
+  if (explained.filterPushdown !== true)
+    return 'filter not pushed down (FerretDB reads every document)';
+  const plan = (explained.queryPlanner as { Plan: PgPlanNode }).Plan;
+  for (const node of nodes(plan)) {
+    if (node['Node Type'] !== 'Seq Scan') continue;
+    // The planner may prefer a sequential scan of a small table it has analysed; the question is
+    // whether an index could serve the pushed-down condition at all.
+    if (!node.Filter || !(await indexServes(node))) return `Seq Scan on ${node['Relation Name']}`;
+  }
+  return undefined;
+}
+
+/** PostgreSQL's plan for the same condition with sequential scans off (on the `herald` cluster). */
+async function indexServes(node: PgPlanNode): Promise<boolean> {
+  const database = `ferretdb_${new URL(servers.mongo).port || '27017'}`;
+  const sql =
+    `SET enable_seqscan = off; EXPLAIN (FORMAT JSON) SELECT _jsonb FROM ` +
+    `"${node.Schema}"."${node['Relation Name']}" AS "${node.Alias}" WHERE ${node.Filter}`;
+  const { stdout } = await run('psql', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    process.env.HERALD_PG_PORT ?? '5433',
+    '-U',
+    'postgres',
+    '-d',
+    database,
+    '-qtA',
+    '-c',
+    sql,
+  ]);
+  const [{ Plan }] = JSON.parse(stdout) as [{ Plan: PgPlanNode }];
+  return ![...nodes(Plan)].some((n) => n['Node Type'] === 'Seq Scan');
+}
+
+/** The plans that scan, one line each, for a failure message. */
+export function scanning(plans: readonly QueryPlan[]): string[] {
+  return plans
+    .filter((p) => p.scan !== undefined)
+    .map((p) => `${p.query}: ${p.command} ${p.collection} ${JSON.stringify(p.filter)} (${p.scan})`);
+}
