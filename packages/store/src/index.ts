@@ -1,4 +1,6 @@
 export * from './batched-inserts.js';
+export * from './day-buckets.js';
+export * from './keyed-reads.js';
 export * from './mongo.js';
 export * from './outage.js';
 export * from './outbox.js';

@@ -212,6 +212,7 @@ export class OutboxRelay {
   }
 
   async ensureIndexes(): Promise<void> {
+    await this.#relayed.ensureIndexes();
     for (const collection of this.#collections.values()) {
       await collection.createIndex({ outboxAt: 1 });
     }

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { findByKeys } from '@herald/store';
 import { memberId, type Member } from '../domain/member.js';
 import type { MemberStore } from '../domain/ports.js';
 
@@ -51,9 +52,7 @@ export class MembersCollection implements MemberStore {
   }
 
   async ofWorkspaces(workspaceIds: readonly string[]): Promise<Member[]> {
-    if (workspaceIds.length === 0) return [];
-    const docs = await this.#collection.find({ workspaceId: { $in: [...workspaceIds] } }).toArray();
-    return docs.map(toMember);
+    return (await findByKeys(this.#collection, 'workspaceId', workspaceIds)).map(toMember);
   }
 
   async rememberEmails(

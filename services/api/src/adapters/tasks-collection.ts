@@ -1,4 +1,5 @@
 import type { Collection, Db, UpdateFilter } from 'mongodb';
+import { TaskStatus } from '@herald/contracts';
 import {
   type EventsWritten,
   isDuplicateKey,
@@ -76,12 +77,18 @@ export class TasksCollection implements TaskStore {
     }
   }
 
-  /** Tasks past due and not done, for the overdue reminders. */
+  /**
+   * Tasks past due and not done, for the overdue reminders: one equality per open status, so the
+   * done tasks (what grows) are never read; the due date is filtered among the open ones.
+   */
   async overdue(before: Date): Promise<Task[]> {
-    const docs = await this.#collection
-      .find({ status: { $ne: 'done' }, dueDate: { $lt: before } }, withoutOutbox)
-      .toArray();
-    return docs.map(toTask);
+    const open = TaskStatus.options.filter((status) => status !== 'done');
+    const docs = await Promise.all(
+      open.map((status) =>
+        this.#collection.find({ status, dueDate: { $lt: before } }, withoutOutbox).toArray(),
+      ),
+    );
+    return docs.flat().map(toTask);
   }
 
   async byId(id: string): Promise<Task | undefined> {

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { AppError } from '@herald/runtime';
 import {
   type EventsWritten,
+  findByKeys,
   isDuplicateKey,
   outboxFields,
   outboxWrite,
@@ -57,20 +58,12 @@ export class UsersCollection implements UserStore {
 
   async byIds(ids: readonly string[]): Promise<User[]> {
     if (ids.length === 0) return [];
-    const docs = await this.#collection.find({ _id: { $in: [...ids] } }, withoutOutbox).toArray();
-    return docs.map(toUser);
+    return (await findByKeys(this.#collection, '_id', ids, withoutOutbox)).map(toUser);
   }
 
-  /**
-   * The unique `handle` index serves this on MongoDB; FerretDB scans the users for it (it indexes
-   * `_id` lookups only), which grows with the users, not with the comments that mention them.
-   */
+  /** One lookup per handle (the mention cap bounds them), each served by the `handle` index. */
   async byHandles(handles: readonly string[]): Promise<User[]> {
-    if (handles.length === 0) return [];
-    const docs = await this.#collection
-      .find({ handle: { $in: [...handles] } }, withoutOutbox)
-      .toArray();
-    return docs.map(toUser);
+    return (await findByKeys(this.#collection, 'handle', handles, withoutOutbox)).map(toUser);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import {
   type EventsWritten,
+  findByKeys,
   outboxFields,
   outboxWrite,
   type PendingEvent,
@@ -35,10 +36,7 @@ export class WorkspacesCollection implements WorkspaceStore {
   }
 
   async byIds(ids: readonly string[]): Promise<Workspace[]> {
-    if (ids.length === 0) return [];
-    return (await this.#collection.find({ _id: { $in: [...ids] } }, withoutOutbox).toArray()).map(
-      toWorkspace,
-    );
+    return (await findByKeys(this.#collection, '_id', ids, withoutOutbox)).map(toWorkspace);
   }
 }
 
