@@ -11,6 +11,7 @@ import {
   type QueryPlan,
 } from '@herald/testkit';
 import { OutboxRelay, outboxFields, type WithOutbox } from './outbox.js';
+import { Outbox } from './event-collection.js';
 import { PreferenceCopies } from './preference-copies.js';
 import { ProcessedEvents } from './processed-events.js';
 
@@ -53,7 +54,7 @@ describe('hot queries of the store package', () => {
     const seen: string[] = [];
     const relay = new OutboxRelay({
       db,
-      collections: ['docs'],
+      outbox: new Outbox(db, ['docs']),
       sink: { publishEvent: async (e) => void seen.push(e.id) },
       logger: testLogger,
       pollMs: 60_000,

@@ -4,6 +4,7 @@ export * from './keyed-reads.js';
 export * from './mongo.js';
 export * from './outage.js';
 export * from './outbox.js';
+export * from './event-collection.js';
 export * from './processed-events.js';
 export * from './heartbeats.js';
 export * from './handlers.js';

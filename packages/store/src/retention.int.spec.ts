@@ -14,6 +14,7 @@ import {
 import { dayOf } from './day-buckets.js';
 import { connectMongo } from './mongo.js';
 import { OutboxRelay, outboxFields, pushToOutbox, type WithOutbox } from './outbox.js';
+import { Outbox } from './event-collection.js';
 import { ProcessedEvents } from './processed-events.js';
 import { processedEventsKeptMs } from './pruning.js';
 
@@ -109,7 +110,7 @@ describe('OutboxRelay retention', () => {
     const { logger, lines } = recordingLogger();
     const relay = new OutboxRelay({
       db,
-      collections: [collection],
+      outbox: new Outbox(db, [collection]),
       sink: { publishEvent: async (event) => void seen.push(event.id) },
       logger,
       pollMs: 20,
