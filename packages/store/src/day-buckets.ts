@@ -40,8 +40,8 @@ export async function pruneByDay<T extends Document>(
   const cutoffDay = days.pop()!;
   let deleted = 0;
   for (const day of days) {
-    deleted += (await collection.deleteMany({ ...also, [fields.day]: day } as Filter<T>))
-      .deletedCount;
+    const whole: Filter<T> = { ...also, [fields.day]: day };
+    deleted += (await collection.deleteMany(whole)).deletedCount;
   }
   const partial = { ...also, [fields.day]: cutoffDay, [fields.at]: { $lt: before } } as Filter<T>;
   return deleted + (await collection.deleteMany(partial)).deletedCount;

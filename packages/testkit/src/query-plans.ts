@@ -19,7 +19,7 @@ export interface QueryPlan {
 /** A client that reports the commands it sends, over a database of its own. */
 export async function plannedStore(
   namespace: string,
-): Promise<{ client: MongoClient; db: Db; close(): Promise<void> }> {
+): Promise<{ client: MongoClient; db: Db; close: () => Promise<void> }> {
   const client = new MongoClient(mongoUrlForTest(namespace), { monitorCommands: true });
   await client.connect();
   const db = client.db();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, MongoClient } from 'mongodb';
 import { createEvent } from '@herald/contracts';
+import { Outbox } from '@herald/store';
 import {
   plannedStore,
   queryPlans,
@@ -22,7 +23,7 @@ const plans: QueryPlan[] = [];
 
 beforeAll(async () => {
   ({ client, db, close } = await plannedStore(uniqueNamespace('apiplans')));
-  stores = mongoStores(db, () => {});
+  stores = mongoStores(db, new Outbox(db));
   await stores.ensureIndexes();
 });
 
@@ -114,7 +115,7 @@ describe('hot queries of the API', () => {
     );
     await explain('tasks.overdue', () => stores.tasks.overdue(now));
     await explain('assignments.ofTask', () => stores.assignments.ofTask('t1'));
-    const reminders = new RemindersCollection(db, () => {});
+    const reminders = new RemindersCollection(new Outbox(db));
     await explain('reminders.add', () => reminders.add('t1', '2025-03-03', []));
   });
 

@@ -1,11 +1,9 @@
-import type { Collection, Db, UpdateFilter } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { TaskStatus } from '@herald/contracts';
 import {
-  type EventsWritten,
+  type EventCollection,
   isDuplicateKey,
-  outboxFields,
-  outboxWrite,
-  pushToOutbox,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -29,12 +27,12 @@ export class TasksCollection implements TaskStore {
   readonly #collection: Collection<TaskDoc>;
   readonly #counters: Collection<CounterDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<TaskDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<TaskDoc>(TasksCollection.collectionName);
-    this.#counters = db.collection<CounterDoc>(TasksCollection.countersName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<TaskDoc>(TasksCollection.collectionName);
+    this.#collection = this.#writes.collection;
+    this.#counters = outbox.db.collection<CounterDoc>(TasksCollection.countersName);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -62,19 +60,11 @@ export class TasksCollection implements TaskStore {
 
   async create(task: Task, events: readonly PendingEvent[]): Promise<'created' | 'number-taken'> {
     const { id, assigneeIds, ...rest } = task;
-    try {
-      await this.#collection.insertOne({
-        _id: id,
-        ...rest,
-        assigneeIds: [...assigneeIds],
-        ...outboxFields(events),
-      });
-      this.#written(outboxWrite(TasksCollection.collectionName, id, events));
-      return 'created';
-    } catch (error) {
-      if (isDuplicateKey(error)) return 'number-taken';
-      throw error;
-    }
+    const inserted = await this.#writes.insertOnceWithEvents(
+      { _id: id, ...rest, assigneeIds: [...assigneeIds] },
+      events,
+    );
+    return inserted ? 'created' : 'number-taken';
   }
 
   /**
@@ -102,16 +92,7 @@ export class TasksCollection implements TaskStore {
     changes: TaskChanges,
     events: readonly PendingEvent[],
   ): Promise<boolean> {
-    const update: UpdateFilter<TaskDoc> = {
-      $set: changes,
-      ...(events.length > 0 ? pushToOutbox<TaskDoc>(events) : {}),
-    };
-    const result = await this.#collection.updateOne({ _id: id, status: expectedStatus }, update);
-    const updated = result.matchedCount === 1;
-    if (updated && events.length > 0) {
-      this.#written(outboxWrite(TasksCollection.collectionName, id, events));
-    }
-    return updated;
+    return this.#writes.updateWithEvents(id, { status: expectedStatus }, { $set: changes }, events);
   }
 }
 

@@ -1,11 +1,9 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { AppError } from '@herald/runtime';
 import {
-  type EventsWritten,
+  type EventCollection,
   findByKeys,
-  isDuplicateKey,
-  outboxFields,
-  outboxWrite,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -19,11 +17,11 @@ export class UsersCollection implements UserStore {
   static readonly collectionName = 'users';
   readonly #collection: Collection<UserDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<UserDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<UserDoc>(UsersCollection.collectionName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<UserDoc>(UsersCollection.collectionName);
+    this.#collection = this.#writes.collection;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -33,11 +31,7 @@ export class UsersCollection implements UserStore {
 
   async create(user: User, events: readonly PendingEvent[]): Promise<void> {
     const { id, ...rest } = user;
-    try {
-      await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
-      this.#written(outboxWrite(UsersCollection.collectionName, id, events));
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+    if (!(await this.#writes.insertOnceWithEvents({ _id: id, ...rest }, events))) {
       const taken =
         (await this.#collection.countDocuments({ email: user.email }, { limit: 1 })) > 0
           ? 'email'
