@@ -44,25 +44,33 @@ const notQueries = new Set([
   'getMore',
 ]);
 
-/** The filters (with their sort and limit) one command asks the store to serve. */
+/** The command's fields this reads. */
+interface QueryCommand {
+  readonly filter?: Document;
+  readonly query?: Document;
+  readonly sort?: Document;
+  readonly pipeline?: readonly { readonly $match?: Document }[];
+  readonly deletes?: readonly { readonly q: Document }[];
+  readonly updates?: readonly { readonly q: Document }[];
+}
+
+/** The filters (with their sort) one command asks the store to serve. */
 function filtersOf(event: CommandStartedEvent): { filter: Document; sort?: Document }[] {
-  const c = event.command;
+  const c = event.command as QueryCommand;
+  const sort = c.sort ? { sort: c.sort } : {};
   switch (event.commandName) {
     case 'find':
-      return [{ filter: c.filter ?? {}, ...(c.sort ? { sort: c.sort } : {}) }];
-    case 'aggregate': {
-      const first = (c.pipeline as Document[])[0];
-      return [{ filter: (first?.$match as Document | undefined) ?? {} }];
-    }
+      return [{ filter: c.filter ?? {}, ...sort }];
+    case 'aggregate':
+      return [{ filter: c.pipeline?.[0]?.$match ?? {} }];
     case 'count':
     case 'distinct':
-      return [{ filter: c.query ?? {} }];
     case 'findAndModify':
-      return [{ filter: c.query ?? {}, ...(c.sort ? { sort: c.sort } : {}) }];
+      return [{ filter: c.query ?? {}, ...sort }];
     case 'delete':
-      return (c.deletes as { q: Document }[]).map((d) => ({ filter: d.q }));
+      return (c.deletes ?? []).map((d) => ({ filter: d.q }));
     case 'update':
-      return (c.updates as { q: Document }[]).map((u) => ({ filter: u.q }));
+      return (c.updates ?? []).map((u) => ({ filter: u.q }));
     default:
       return [{ filter: {} }];
   }
@@ -125,18 +133,24 @@ function* nodes(plan: PgPlanNode): Generator<PgPlanNode> {
   for (const child of plan.Plans ?? []) yield* nodes(child);
 }
 
+/** The explain output's fields this reads: FerretDB's, or MongoDB's `winningPlan`. */
+interface Explained {
+  readonly serverInfo?: { readonly ferretdbVersion?: string };
+  readonly filterPushdown?: boolean;
+  readonly queryPlanner?: { readonly Plan?: PgPlanNode; readonly winningPlan?: Document };
+}
+
 /** Why the explained query reads a whole collection, or undefined when an index serves it. */
-async function scanIn(explained: Document): Promise<string | undefined> {
-  if (
-    explained.ferretdbVersion === undefined &&
-    explained.serverInfo?.ferretdbVersion === undefined
-  ) {
+async function scanIn(explained: Explained): Promise<string | undefined> {
+  if (explained.serverInfo?.ferretdbVersion === undefined) {
     const winning = JSON.stringify(explained.queryPlanner?.winningPlan ?? {});
     return winning.includes('COLLSCAN') ? 'COLLSCAN' : undefined;
   }
-  if (explained.filterPushdown !== true)
+  if (explained.filterPushdown !== true) {
     return 'filter not pushed down (FerretDB reads every document)';
-  const plan = (explained.queryPlanner as { Plan: PgPlanNode }).Plan;
+  }
+  const plan = explained.queryPlanner?.Plan;
+  if (!plan) return 'no plan reported';
   for (const node of nodes(plan)) {
     if (node['Node Type'] !== 'Seq Scan') continue;
     // The planner may prefer a sequential scan of a small table it has analysed; the question is

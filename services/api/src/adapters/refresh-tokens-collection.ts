@@ -42,9 +42,9 @@ export class RefreshTokensCollection implements RefreshTokenStore {
   }
 
   async byHash(hash: string): Promise<RefreshToken | undefined> {
-    const doc = await this.#collection.findOne({ _id: hash });
+    const doc = await this.#collection.findOne({ _id: hash }, { projection: { expiresDay: 0 } });
     if (!doc) return undefined;
-    const { _id, expiresDay: _day, ...rest } = doc;
+    const { _id, ...rest } = doc;
     return { hash: _id, ...rest };
   }
 

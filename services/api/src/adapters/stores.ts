@@ -7,7 +7,6 @@ import { InvitesCollection } from './invites-collection.js';
 import { MembershipsCollection } from './memberships-collection.js';
 import { PreferencesCollection } from './preferences-collection.js';
 import { RefreshTokensCollection } from './refresh-tokens-collection.js';
-import { RemindersCollection } from './reminders-collection.js';
 import { TasksCollection } from './tasks-collection.js';
 import { UsersCollection } from './users-collection.js';
 import { WorkspacesCollection } from './workspaces-collection.js';
