@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { dayOf, daysBetween, isDuplicateKey } from '@herald/store';
+import { isDuplicateKey } from '@herald/store';
 import type { FeedCursor } from '../domain/cursor.js';
 import type { ActivityEventType, FeedEntry, TaskSubject } from '../domain/feed-entry.js';
 import type { FeedStore } from '../domain/ports.js';
@@ -14,8 +14,6 @@ interface FeedDoc {
   summary: string;
   subject?: TaskSubject | null;
   at: Date;
-  /** The UTC day of `at`: the digest reads a window day by day. */
-  day?: string;
 }
 
 function toEntry(doc: FeedDoc): FeedEntry {
@@ -33,7 +31,6 @@ export class FeedCollection implements FeedStore {
 
   async ensureIndexes(): Promise<void> {
     await this.#collection.createIndex({ workspaceId: 1, at: -1, _id: -1 });
-    await this.#collection.createIndex({ day: 1 });
   }
 
   async record(entry: FeedEntry): Promise<void> {
@@ -48,7 +45,6 @@ export class FeedCollection implements FeedStore {
         summary,
         ...(subject && { subject }),
         at,
-        day: dayOf(at),
       });
     } catch (error) {
       // Already stored by an earlier delivery of the same event.
@@ -71,18 +67,14 @@ export class FeedCollection implements FeedStore {
     return docs.map(toEntry);
   }
 
-  async between(since: Date, until: Date): Promise<FeedEntry[]> {
-    // One equality per day of the window (a digest's is a day or two), never a range over the feed.
-    const days = await Promise.all(
-      daysBetween(since, until.getTime() - 1).map((day) =>
-        this.#collection.find({ day, at: { $gte: since, $lt: until } }).toArray(),
-      ),
-    );
-    return days
-      .flat()
-      .sort(
-        (a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0),
-      )
-      .map(toEntry);
+  /**
+   * Equality on the workspace, then its entries of the window by the (workspaceId, at) index: one
+   * workspace's feed, never every workspace's.
+   */
+  async *window(workspaceId: string, since: Date, until: Date): AsyncIterable<FeedEntry> {
+    const cursor = this.#collection
+      .find({ workspaceId, at: { $gte: since, $lt: until } })
+      .sort({ at: 1, _id: 1 });
+    for await (const doc of cursor) yield toEntry(doc);
   }
 }

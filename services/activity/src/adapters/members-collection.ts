@@ -29,6 +29,7 @@ export class MembersCollection implements MemberStore {
 
   async ensureIndexes(): Promise<void> {
     await this.#collection.createIndex({ workspaceId: 1 });
+    await this.#collection.createIndex({ userId: 1 });
   }
 
   async add(member: Member): Promise<void> {
@@ -51,8 +52,8 @@ export class MembersCollection implements MemberStore {
     return found > 0;
   }
 
-  async ofWorkspaces(workspaceIds: readonly string[]): Promise<Member[]> {
-    return (await findByKeys(this.#collection, 'workspaceId', workspaceIds)).map(toMember);
+  async ofUsers(userIds: readonly string[]): Promise<Member[]> {
+    return (await findByKeys(this.#collection, 'userId', userIds)).map(toMember);
   }
 
   async rememberEmails(
