@@ -1,44 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db, MongoClient } from 'mongodb';
 import { createEvent, type AnyEvent } from '@herald/contracts';
-import {
-  eventually,
-  plannedStore,
-  queryPlans,
-  scanning,
-  testLogger,
-  uniqueNamespace,
-  type QueryPlan,
-} from '@herald/testkit';
-import { OutboxRelay, outboxFields, type WithOutbox } from './outbox.js';
+import { PlannedStore, eventually, testLogger } from '@herald/testkit';
 import { Outbox } from './event-collection.js';
+import { OutboxRelay } from './outbox.js';
 import { PreferenceCopies } from './preference-copies.js';
 import { ProcessedEvents } from './processed-events.js';
 
 // Every query the store package runs on a hot path (the relay's poll and backlog gauge, the
 // processed-events record, pruning, preference copies), explained on the real store: each must be
-// served by an index, or read a collection that is small by design (named below, with why).
-let client: MongoClient;
-let db: Db;
-let close: () => Promise<void>;
-const plans: QueryPlan[] = [];
-
-/** Collections read whole on purpose, each small by design (see their classes). */
-const small: Record<string, string> = {
-  // Holds only events waiting for a queue now, none past the relay horizon (UnroutableEvents).
-  outbox_unroutable: 'events waiting for a queue',
-  // One document per running relay (RelayPresence).
-  outbox_relays: 'one document per relay',
-};
+// served by an index, or read a collection that is small by design.
+let store: PlannedStore;
 
 beforeAll(async () => {
-  ({ client, db, close } = await plannedStore(uniqueNamespace('plans')));
+  store = await PlannedStore.open('plans');
+  // Only events waiting for a queue now, none past the relay horizon (UnroutableEvents).
+  store.smallByDesign('outbox_unroutable');
+  // One document per running relay (RelayPresence).
+  store.smallByDesign('outbox_relays');
 });
 
-afterAll(async () => {
-  await db.dropDatabase();
-  await close();
-});
+afterAll(() => store.close());
 
 function event(n: number): AnyEvent {
   return createEvent(
@@ -50,55 +31,48 @@ function event(n: number): AnyEvent {
 
 describe('hot queries of the store package', () => {
   it('relay poll, look-back, backlog and pruning', async () => {
-    const docs = db.collection<{ _id: string } & WithOutbox>('docs');
+    const { db } = store;
+    const outbox = new Outbox(db);
+    const docs = outbox.collection<{ _id: string }>('docs');
     const seen: string[] = [];
     const relay = new OutboxRelay({
       db,
-      outbox: new Outbox(db, ['docs']),
+      outbox,
       sink: { publishEvent: async (e) => void seen.push(e.id) },
       logger: testLogger,
       pollMs: 60_000,
     });
     await relay.ensureIndexes();
-    const pending = [event(1), event(2)];
-    for (const [n, e] of pending.entries())
-      await docs.insertOne({ _id: `d${n}`, ...outboxFields([e]) });
-    plans.push(
-      ...(await queryPlans(client, db, 'outbox relay poll', async () => {
-        relay.start();
-        // The first pass polls: forward scan, look-back, relayed marks.
-        await eventually('the poll relayed both events', () => seen.length === 2);
-        await relay.stop();
-      })),
-      ...(await queryPlans(client, db, 'outbox backlog gauge', () => relay.backlog())),
-      ...(await queryPlans(client, db, 'relayed events pruning', () => relay.prune(new Date()))),
-    );
+    // Written before the relay runs, so only its poll can find them.
+    for (const n of [1, 2]) await docs.insertWithEvents({ _id: `d${n}` }, [event(n)]);
+    await store.explain('outbox relay poll', async () => {
+      relay.start();
+      // The first pass polls: forward walk, look-back, relayed marks.
+      await eventually('the poll relayed both events', () => seen.length === 2);
+      await relay.stop();
+    });
+    await store.explain('outbox backlog gauge', () => relay.backlog());
+    await store.explain('relayed events pruning', () => relay.prune(new Date()));
   });
 
   it('processed events, claims and their pruning', async () => {
-    const processed = new ProcessedEvents(db, { leaseMs: 60_000 });
+    const processed = new ProcessedEvents(store.db, { leaseMs: 60_000 });
     await processed.ensureIndexes();
-    plans.push(
-      ...(await queryPlans(client, db, 'processed-events once', async () => {
-        await processed.once('c', 'e1', async () => {}, testLogger);
-        // A redelivery: the claim is taken, so the record is looked up.
-        await processed.once('c', 'e1', async () => {}, testLogger);
-      })),
-      ...(await queryPlans(client, db, 'processed-events pruning', () =>
-        processed.prune(new Date()),
-      )),
-    );
+    await store.explain('processed-events once', async () => {
+      await processed.once('c', 'e1', async () => {}, testLogger);
+      // A redelivery: the claim is taken, so the record is looked up.
+      await processed.once('c', 'e1', async () => {}, testLogger);
+    });
+    await store.explain('processed-events pruning', () => processed.prune(new Date()));
   });
 
   it('preference copies', async () => {
-    const copies = new PreferenceCopies(db);
+    const copies = new PreferenceCopies(store.db);
     await copies.ensureIndexes();
-    plans.push(...(await queryPlans(client, db, 'preference copies of', () => copies.of('u1'))));
+    await store.explain('preference copies of', () => copies.of('u1'));
   });
 
   it('none scans a growing collection', () => {
-    const growing = plans.filter((p) => !(p.collection in small));
-    expect(growing.length).toBeGreaterThan(0);
-    expect(scanning(growing)).toEqual([]);
+    expect(store.scanning()).toEqual([]);
   });
 });

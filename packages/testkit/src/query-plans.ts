@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { MongoClient, type CommandStartedEvent, type Db, type Document } from 'mongodb';
-import { mongoUrlForTest, servers } from './servers.js';
+import { mongoUrlForTest, servers, uniqueNamespace } from './servers.js';
 
 const run = promisify(execFile);
 
 /** One filter a store command carried, as the store would serve it. */
-export interface QueryPlan {
+interface QueryPlan {
   /** The label of the code that sent it (`users.byHandles`). */
   readonly query: string;
   readonly collection: string;
@@ -14,16 +14,6 @@ export interface QueryPlan {
   readonly filter: Document;
   /** Why it reads the whole collection; undefined when an index serves it. */
   readonly scan: string | undefined;
-}
-
-/** A client that reports the commands it sends, over a database of its own. */
-export async function plannedStore(
-  namespace: string,
-): Promise<{ client: MongoClient; db: Db; close: () => Promise<void> }> {
-  const client = new MongoClient(mongoUrlForTest(namespace), { monitorCommands: true });
-  await client.connect();
-  const db = client.db();
-  return { client, db, close: () => client.close() };
 }
 
 /** Commands whose filter is not a query (or that carry none). */
@@ -77,46 +67,83 @@ function filtersOf(event: CommandStartedEvent): { filter: Document; sort?: Docum
 }
 
 /**
- * Runs `work` and explains every filter it sent to `db` on the store: FerretDB's explain says
- * whether it pushed the filter down to PostgreSQL and gives PostgreSQL's plan (`queryPlanner`);
- * MongoDB's gives its winning plan. FerretDB pushes down the filter of a `find`, `count`,
- * `delete` and `update` alike, so each is explained as the `find` of its filter.
+ * A database of its own on the real store, through a client that reports the commands it sends:
+ * `explain` runs code (real adapters, a real relay) and explains every filter it sent, and
+ * `scanning` names those that read a whole collection. FerretDB's explain says whether it pushed
+ * the filter down to PostgreSQL and gives PostgreSQL's plan (`queryPlanner`); MongoDB's gives its
+ * winning plan. FerretDB pushes down the filter of a `find`, `count`, `delete` and `update` alike,
+ * so each is explained as the `find` of its filter.
  */
-export async function queryPlans(
-  client: MongoClient,
-  db: Db,
-  query: string,
-  work: () => Promise<unknown>,
-): Promise<QueryPlan[]> {
-  const sent: CommandStartedEvent[] = [];
-  const listener = (event: CommandStartedEvent) => {
-    if (event.databaseName === db.databaseName && !notQueries.has(event.commandName)) {
-      sent.push(event);
-    }
-  };
-  client.on('commandStarted', listener);
-  try {
-    await work();
-  } finally {
-    client.off('commandStarted', listener);
+export class PlannedStore {
+  readonly db: Db;
+  readonly #client: MongoClient;
+  readonly #plans: QueryPlan[] = [];
+  readonly #small = new Set<string>();
+
+  private constructor(client: MongoClient) {
+    this.#client = client;
+    this.db = client.db();
   }
-  const plans: QueryPlan[] = [];
-  for (const event of sent) {
-    const collection = String(event.command[event.commandName]);
-    for (const { filter, sort } of filtersOf(event)) {
-      const explained = await db.command({
-        explain: { find: collection, filter, ...(sort ? { sort } : {}) },
-      });
-      plans.push({
-        query,
-        collection,
-        command: event.commandName,
-        filter,
-        scan: await scanIn(explained),
-      });
+
+  static async open(label: string): Promise<PlannedStore> {
+    const client = new MongoClient(mongoUrlForTest(uniqueNamespace(label)), {
+      monitorCommands: true,
+    });
+    await client.connect();
+    return new PlannedStore(client);
+  }
+
+  /** `collection` is read whole on purpose: it stays small by design (say why where it is made). */
+  smallByDesign(collection: string): void {
+    this.#small.add(collection);
+  }
+
+  /** Runs `work` and records the plan of every filter it sent, under the label `query`. */
+  async explain(query: string, work: () => Promise<unknown>): Promise<void> {
+    const sent: CommandStartedEvent[] = [];
+    const listener = (event: CommandStartedEvent) => {
+      if (event.databaseName === this.db.databaseName && !notQueries.has(event.commandName)) {
+        sent.push(event);
+      }
+    };
+    this.#client.on('commandStarted', listener);
+    try {
+      await work();
+    } finally {
+      this.#client.off('commandStarted', listener);
+    }
+    for (const event of sent) {
+      const collection = String(event.command[event.commandName]);
+      for (const { filter, sort } of filtersOf(event)) {
+        const explained = await this.db.command({
+          explain: { find: collection, filter, ...(sort ? { sort } : {}) },
+        });
+        this.#plans.push({
+          query,
+          collection,
+          command: event.commandName,
+          filter,
+          scan: await scanIn(explained),
+        });
+      }
     }
   }
-  return plans;
+
+  /** One line for each recorded query that scans a collection not small by design. */
+  scanning(): string[] {
+    const growing = this.#plans.filter((p) => !this.#small.has(p.collection));
+    if (growing.length === 0) throw new Error('no query was explained');
+    return growing
+      .filter((p) => p.scan !== undefined)
+      .map(
+        (p) => `${p.query}: ${p.command} ${p.collection} ${JSON.stringify(p.filter)} (${p.scan})`,
+      );
+  }
+
+  async close(): Promise<void> {
+    await this.db.dropDatabase();
+    await this.#client.close();
+  }
 }
 
 interface PgPlanNode {
@@ -181,11 +208,4 @@ async function indexServes(node: PgPlanNode): Promise<boolean> {
   ]);
   const [{ Plan }] = JSON.parse(stdout) as [{ Plan: PgPlanNode }];
   return ![...nodes(Plan)].some((n) => n['Node Type'] === 'Seq Scan');
-}
-
-/** The plans that scan, one line each, for a failure message. */
-export function scanning(plans: readonly QueryPlan[]): string[] {
-  return plans
-    .filter((p) => p.scan !== undefined)
-    .map((p) => `${p.query}: ${p.command} ${p.collection} ${JSON.stringify(p.filter)} (${p.scan})`);
 }

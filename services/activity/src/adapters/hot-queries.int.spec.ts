@@ -1,39 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db, MongoClient } from 'mongodb';
-import {
-  plannedStore,
-  queryPlans,
-  scanning,
-  uniqueNamespace,
-  type QueryPlan,
-} from '@herald/testkit';
+import { defaultDigestAt } from '@herald/contracts';
+import { PlannedStore } from '@herald/testkit';
+import { scheduleKey } from '../domain/digest-schedule.js';
 import { FeedCollection } from './feed-collection.js';
+import { DigestSchedulesCollection } from './digest-schedules-collection.js';
 import { MembersCollection } from './members-collection.js';
 
 // The feed page, the digest and the members it is sent to, explained on the real store: each
 // must be served by an index (a Bitmap Index Scan on FerretDB).
-let client: MongoClient;
-let db: Db;
-let close: () => Promise<void>;
-const plans: QueryPlan[] = [];
+let store: PlannedStore;
 
 beforeAll(async () => {
-  ({ client, db, close } = await plannedStore(uniqueNamespace('activityplans')));
+  store = await PlannedStore.open('activityplans');
 });
 
-afterAll(async () => {
-  await db.dropDatabase();
-  await close();
-});
+afterAll(() => store.close());
 
 const at = new Date('2025-03-03T09:00:00Z');
 
 describe('hot queries of the activity service', () => {
-  it('feed pages, digest window, members', async () => {
+  it('feed pages, digest windows, due schedules, members', async () => {
+    const { db } = store;
     const feed = new FeedCollection(db);
     const members = new MembersCollection(db);
+    const schedules = new DigestSchedulesCollection(db);
     await feed.ensureIndexes();
     await members.ensureIndexes();
+    await schedules.ensureIndexes();
     await feed.record({
       eventId: 'e1',
       workspaceId: 'w1',
@@ -42,18 +35,28 @@ describe('hot queries of the activity service', () => {
       summary: 'Ada created W',
       at,
     });
-    const page = (query: string, work: () => Promise<unknown>) =>
-      queryPlans(client, db, query, work);
-    plans.push(
-      ...(await page('feed.page', () => feed.page('w1', 20))),
-      ...(await page('feed.page (after)', () => feed.page('w1', 20, { at, eventId: 'e1' }))),
-      ...(await page('feed.between (digest)', () =>
-        feed.between(new Date(at.getTime() - 86_400_000), at),
-      )),
-      ...(await page('members.isMember', () => members.isMember('w1', 'u1'))),
-      ...(await page('members.ofWorkspaces', () => members.ofWorkspaces(['w1', 'w2']))),
+    await schedules.ensure('u1');
+    // One document per time zone in use (a few hundred at most), read whole on purpose.
+    store.smallByDesign('digest_zones');
+    const drain = async (items: AsyncIterable<unknown>) => {
+      const all: unknown[] = [];
+      for await (const item of items) all.push(item);
+      return all;
+    };
+    await store.explain('feed.page', () => feed.page('w1', 20));
+    await store.explain('feed.page (after)', () => feed.page('w1', 20, { at, eventId: 'e1' }));
+    await store.explain('feed.window (digest)', () =>
+      drain(feed.window('w1', new Date(at.getTime() - 86_400_000), at)),
     );
-    expect(plans.length).toBeGreaterThan(0);
-    expect(scanning(plans)).toEqual([]);
+    await store.explain('digestSchedules.zones', () => schedules.zones());
+    await store.explain('digestSchedules.due', () =>
+      drain(schedules.due(scheduleKey(defaultDigestAt))),
+    );
+    await store.explain('digestSchedules.record', () =>
+      schedules.record('u1', { hour: 8, timeZone: 'UTC' }, 1),
+    );
+    await store.explain('members.isMember', () => members.isMember('w1', 'u1'));
+    await store.explain('members.ofUsers', () => members.ofUsers(['u1', 'u2']));
+    expect(store.scanning()).toEqual([]);
   });
 });
