@@ -24,9 +24,7 @@ describe('hot queries of the activity service', () => {
     const feed = new FeedCollection(db);
     const members = new MembersCollection(db);
     const schedules = new DigestSchedulesCollection(db);
-    await feed.ensureIndexes();
-    await members.ensureIndexes();
-    await schedules.ensureIndexes();
+    for (const collection of [feed, members, schedules]) await collection.ensureIndexes();
     await feed.record({
       eventId: 'e1',
       workspaceId: 'w1',
