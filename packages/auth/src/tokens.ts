@@ -19,9 +19,14 @@ export interface TokenSigner {
   sign(claims: AccessClaims): Promise<string>;
 }
 
+/** A verified caller, and when the token that proved it stops being valid. */
+export interface VerifiedAccess extends AccessClaims {
+  readonly expiresAt: Date;
+}
+
 export interface TokenVerifier {
   /** Throws AppError('unauthorized') for a missing, expired, tampered or foreign token. */
-  verify(token: string): Promise<AccessClaims>;
+  verify(token: string): Promise<VerifiedAccess>;
 }
 
 export async function createTokenSigner(
@@ -51,12 +56,16 @@ export async function createTokenVerifier(publicKeyPem: string): Promise<TokenVe
           issuer,
           audience,
           algorithms: [algorithm],
+          requiredClaims: ['exp'],
         });
-        return AccessClaims.parse({
+        const claims = AccessClaims.parse({
           userId: payload.sub,
           handle: payload.handle,
           name: payload.name,
         });
+        // requiredClaims refused a token without one already; this narrows the type.
+        if (payload.exp === undefined) throw new TypeError('no exp');
+        return { ...claims, expiresAt: new Date(payload.exp * 1_000) };
       } catch (error) {
         if (error instanceof errors.JWTExpired)
           throw new AppError('unauthorized', 'access token expired');
@@ -70,7 +79,7 @@ export async function createTokenVerifier(publicKeyPem: string): Promise<TokenVe
 export async function callerOf(
   headers: { readonly authorization?: string | undefined },
   verifier: TokenVerifier,
-): Promise<AccessClaims> {
+): Promise<VerifiedAccess> {
   const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(headers.authorization ?? '');
   if (!match?.[1]) throw new AppError('unauthorized', 'missing bearer token');
   return verifier.verify(match[1]);

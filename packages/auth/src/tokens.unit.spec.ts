@@ -10,8 +10,13 @@ describe('access tokens', () => {
     const keys = generateKeyPair();
     const token = await (await createTokenSigner(keys.privateKeyPem)).sign(claims);
     const verifier = await createTokenVerifier(keys.publicKeyPem);
-    expect(await verifier.verify(token)).toEqual(claims);
-    expect(await callerOf({ authorization: `Bearer ${token}` }, verifier)).toEqual(claims);
+    const verified = await verifier.verify(token);
+    expect(verified).toMatchObject(claims);
+    // The default lifetime is 15 minutes: the expiry the stream closes at comes from the token.
+    const left = verified.expiresAt.getTime() - Date.now();
+    expect(left).toBeGreaterThan(14 * 60_000);
+    expect(left).toBeLessThanOrEqual(15 * 60_000);
+    expect(await callerOf({ authorization: `Bearer ${token}` }, verifier)).toEqual(verified);
   });
 
   it('refuses tampered, foreign, expired and missing tokens as unauthorized', async () => {

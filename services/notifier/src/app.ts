@@ -12,6 +12,7 @@ import {
 } from '@herald/runtime';
 import type { NotificationStore } from './domain/ports.js';
 import type { PresencePorts } from './domain/read-presence.js';
+import type { StreamTicketStore } from './domain/stream-ticket.js';
 import { createAuthenticator, redactToken } from './routes/authenticate.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { presenceRoutes } from './routes/presence.js';
@@ -32,11 +33,13 @@ export interface NotifierAppDeps {
   readonly online: PresencePorts['online'];
   /** Verifies the API's access tokens (public key only). */
   readonly verifier: TokenVerifier;
+  /** Stream tickets, shared by every replica. */
+  readonly tickets: StreamTicketStore;
   readonly now: () => Date;
   readonly stream?: StreamOptions;
 }
 
-/** Fastify's request log line, with `?access_token=` redacted from the URL. */
+/** Fastify's request log line, without the URL's query string (tickets, stray tokens). */
 function requestForLog(request: FastifyRequest) {
   return {
     method: request.method,
@@ -54,13 +57,18 @@ export function buildApp(deps: NotifierAppDeps) {
   registerHealthRoutes(app, deps.readiness);
   if (deps.metrics) registerMetricsRoute(app, deps.metrics);
   if (deps.heartbeats) registerHeartbeatRoute(app, deps.heartbeats);
-  const auth = createAuthenticator(deps.verifier);
+  // Access tokens expire on the real clock (that is what their verification checks), so tickets
+  // and streams, which expire with them, keep that clock too.
+  const clock = () => new Date();
+  const auth = createAuthenticator({ verifier: deps.verifier, tickets: deps.tickets, now: clock });
   notificationRoutes(app, { notifications: deps.notifications, auth, now: deps.now });
   streamRoutes(app, {
     hub: deps.hub,
     notifications: deps.notifications,
     presence: deps.presence,
     auth,
+    tickets: deps.tickets,
+    now: clock,
     ...(deps.stream ? { options: deps.stream } : {}),
   });
   presenceRoutes(app, { members: deps.members, online: deps.online, auth });

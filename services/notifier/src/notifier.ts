@@ -20,6 +20,7 @@ import { MembersCollection } from './adapters/members-collection.js';
 import { NotificationsCollection } from './adapters/notifications-collection.js';
 import { PresenceBeacon } from './adapters/presence-beacon.js';
 import { PresenceCollection } from './adapters/presence-collection.js';
+import { StreamTicketsCollection } from './adapters/stream-tickets-collection.js';
 import { buildApp } from './app.js';
 import type { NotifierConfig } from './config.js';
 import type { NotifierPorts } from './domain/ports.js';
@@ -65,6 +66,7 @@ export async function createNotifier(config: NotifierConfig, options: NotifierOp
   const heartbeats = new Heartbeats(db, (slot) =>
     metrics?.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
   );
+  const tickets = new StreamTicketsCollection(db);
   const pruning = [
     startPruning({
       records: { 'processed events': processed },
@@ -76,6 +78,13 @@ export async function createNotifier(config: NotifierConfig, options: NotifierOp
       records: { presence },
       keepMs: config.PRESENCE_EXPIRY_MS,
       everyMs: config.PRESENCE_EXPIRY_MS,
+      logger,
+    }),
+    // Stream tickets live 30 s: what is a minute past its expiry can go.
+    startPruning({
+      records: { 'stream tickets': tickets },
+      keepMs: 60_000,
+      everyMs: 60_000,
       logger,
     }),
   ];
@@ -148,6 +157,7 @@ export async function createNotifier(config: NotifierConfig, options: NotifierOp
     members,
     online: () => presence.online(new Date(now().getTime() - config.PRESENCE_EXPIRY_MS)),
     verifier,
+    tickets,
     now,
     stream: { replayLimit: config.STREAM_REPLAY_LIMIT, ...options.stream },
   });

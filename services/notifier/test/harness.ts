@@ -22,6 +22,12 @@ export function tokenFor(userId: string): Promise<string> {
   return signer.sign({ userId, handle: userId.replace(/\W/g, ''), name: userId });
 }
 
+/** An access token that expires after `seconds`. */
+export async function shortLivedToken(userId: string, seconds: number): Promise<string> {
+  const short = await createTokenSigner(testKeys.privateKeyPem, seconds);
+  return short.sign({ userId, handle: userId.replace(/\W/g, ''), name: userId });
+}
+
 /** Tokens the notifier must refuse, each for a different reason. */
 export async function badTokens(
   userId: string,

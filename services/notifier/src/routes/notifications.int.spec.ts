@@ -267,7 +267,7 @@ describe('authentication', () => {
     expect(response.statusCode).toBe(401);
   });
 
-  it('takes ?access_token= on the stream only', async () => {
+  it('takes no token in the URL', async () => {
     const response = await h.app.inject({
       method: 'GET',
       url: `/notifications?access_token=${ada}`,

@@ -3,7 +3,14 @@ import { pino } from 'pino';
 import { BrokerUnavailable } from '@herald/bus';
 import { eventually, openStream } from '@herald/testkit';
 import { aCommentCreated, aTaskAssigned, people } from '../../test/events.js';
-import { badTokens, bearer, createHarness, tokenFor, type Harness } from '../../test/harness.js';
+import {
+  badTokens,
+  bearer,
+  createHarness,
+  shortLivedToken,
+  tokenFor,
+  type Harness,
+} from '../../test/harness.js';
 import { onCommentCreated } from '../handlers/comment-created.js';
 import { onTaskAssigned } from '../handlers/task-assigned.js';
 
@@ -19,6 +26,17 @@ afterEach(async () => {
 async function start(options: Parameters<typeof createHarness>[0] = {}) {
   h = await createHarness({ broker: true, ...options });
   return { harness: h, url: `${await h.listen()}/notifications/stream` };
+}
+
+/** A ticket asked for as a browser would, before opening an EventSource. */
+async function ticketFor(harness: Harness, token: string) {
+  const answer = await harness.app.inject({
+    method: 'POST',
+    url: '/notifications/stream-tickets',
+    headers: bearer(token),
+  });
+  expect(answer.statusCode).toBe(201);
+  return answer.json<{ ticket: string; expiresAt: string }>();
 }
 
 async function connect(url: string, headers: Record<string, string> = {}) {
@@ -109,30 +127,84 @@ describe('GET /notifications/stream', () => {
     }
   });
 
-  it('accepts the token as ?access_token= and keeps it out of the logs', async () => {
+  it('opens with a single-use ticket, and keeps the ticket out of the logs', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
     const { harness, url } = await start({ logger });
-    const token = await tokenFor(people.grace.userId);
-    const grace = await connect(`${url}?access_token=${token}`);
+    const { ticket, expiresAt } = await ticketFor(harness, await tokenFor(people.grace.userId));
+    expect(new Date(expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(30_000);
+    const grace = await connect(`${url}?ticket=${ticket}`);
 
     await onCommentCreated(aCommentCreated([people.grace]), harness.ports);
 
     await grace.until('the mention', () => grace.events().length === 1);
+    const again = await connect(`${url}?ticket=${ticket}`);
+    expect(again.status).toBe(401);
+    expect(again.text()).toContain('already used');
     const logged = lines.join('');
-    expect(logged).toContain('access_token=[redacted]');
-    expect(logged).not.toContain(token);
+    expect(logged).toContain('/notifications/stream?[redacted]');
+    expect(logged).not.toContain(ticket);
+  });
+
+  it('redeems a ticket once when two streams race for it', async () => {
+    const { harness, url } = await start();
+    const { ticket } = await ticketFor(harness, await tokenFor(people.grace.userId));
+    const opened = await Promise.all([1, 2, 3].map(() => connect(`${url}?ticket=${ticket}`)));
+    expect(opened.map((s) => s.status).sort()).toEqual([200, 401, 401]);
+  });
+
+  it('refuses ?access_token= with 401 and says what to do instead', async () => {
+    const { url } = await start();
+    const token = await tokenFor(people.grace.userId);
+    for (const query of [`access_token=${token}`, `access_token=${token}&ticket=x`]) {
+      const stream = await connect(`${url}?${query}`);
+      expect(stream.status).toBe(401);
+      expect(stream.text()).toContain('stream-tickets');
+    }
+  });
+
+  it('refuses an unknown or expired ticket with 401', async () => {
+    const { harness, url } = await start();
+    expect((await connect(`${url}?ticket=never-issued`)).status).toBe(401);
+    // A ticket expires with the access token it was asked with, if that comes first.
+    const { ticket } = await ticketFor(harness, await shortLivedToken(people.grace.userId, 1));
+    await new Promise((r) => setTimeout(r, 1_500));
+    const late = await connect(`${url}?ticket=${ticket}`);
+    expect(late.status).toBe(401);
+  });
+
+  it('ends the stream with an expired event when its access token expires', async () => {
+    const { url } = await start();
+    const grace = await connect(url, bearer(await shortLivedToken(people.grace.userId, 2)));
+    await grace.until('expired', () => grace.events().some((e) => e.event === 'expired'));
+    await grace.until('closed', () => grace.ended());
+  });
+
+  it('asks for a ticket with a bearer token only', async () => {
+    const { harness } = await start();
+    const anonymous = await harness.app.inject({
+      method: 'POST',
+      url: '/notifications/stream-tickets',
+    });
+    expect(anonymous.statusCode).toBe(401);
+    const answer = await harness.app.inject({
+      method: 'POST',
+      url: '/notifications/stream-tickets',
+      headers: bearer(await tokenFor(people.grace.userId)),
+    });
+    expect(answer.statusCode).toBe(201);
+    expect(answer.headers['cache-control']).toBe('no-store');
   });
 
   it('refuses a missing or bad token with 401 before streaming', async () => {
     const { url } = await start();
-    const [missing, badQuery, badHeader] = await Promise.all([
+    const [missing, tampered, foreign] = await Promise.all([
       connect(url),
-      connect(`${url}?access_token=${(await badTokens('u-grace')).tampered}`),
+      connect(url, bearer((await badTokens('u-grace')).tampered)),
       connect(url, bearer((await badTokens('u-grace')).foreign)),
     ]);
 
-    for (const stream of [missing, badQuery, badHeader]) {
+    for (const stream of [missing, tampered, foreign]) {
       expect(stream.status).toBe(401);
       expect(stream.headers['content-type']).toMatch(/json/);
     }

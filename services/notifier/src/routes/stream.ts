@@ -7,7 +7,8 @@ import type { LiveHub } from '../adapters/live-hub.js';
 import { LiveCursor } from '../domain/live-cursor.js';
 import type { NotificationStore } from '../domain/ports.js';
 import { toLive } from '../domain/views.js';
-import { tokenParam, type Authenticator } from './authenticate.js';
+import { issueStreamTicket, type StreamTicketStore } from '../domain/stream-ticket.js';
+import { ticketParam, type Authenticator } from './authenticate.js';
 
 export interface StreamOptions {
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
@@ -23,6 +24,8 @@ export interface StreamOptions {
 }
 
 const defaultReplayLimit = 100;
+/** setTimeout's longest delay; an access token lives far shorter. */
+const maxTimerMs = 2 ** 31 - 1;
 
 export interface StreamDeps {
   readonly hub: Pick<LiveHub, 'subscribe' | 'listeners'>;
@@ -30,6 +33,8 @@ export interface StreamDeps {
   /** Counts the stream in this replica's presence until it closes. */
   readonly presence: { enter(userId: string): () => void };
   readonly auth: Authenticator;
+  readonly tickets: StreamTicketStore;
+  readonly now: () => Date;
   readonly options?: StreamOptions;
 }
 
@@ -48,6 +53,9 @@ export function sseEvent(live: NotificationCreated): string {
   return `id: ${live.seq}\nevent: notification\ndata: ${JSON.stringify(live.notification)}\n\n`;
 }
 
+/** The stream ends: its access token expired. The client asks for a new ticket with a fresh token. */
+export const sseExpired = `event: expired\ndata: ${JSON.stringify({ reason: 'access token expired' })}\n\n`;
+
 /** Notifications after `after` up to `until` will not come on this stream: read the inbox. */
 export function sseMissed(after: number, until: number): string {
   const data = JSON.stringify({ after, until, count: until - after });
@@ -55,6 +63,9 @@ export function sseMissed(after: number, until: number): string {
 }
 
 /**
+ * `POST /notifications/stream-tickets` (bearer) → a single-use ticket valid for
+ * `streamTicketTtlMs`, for clients that cannot send headers (EventSource). The stream ends with
+ * an `expired` event when the access token that opened it (directly or through the ticket) expires.
  * `GET /notifications/stream`: Server-Sent Events of the caller's notifications, whichever replica
  * stored them (every replica receives every notification on its live queue). A new stream starts
  * at the newest stored notification; with `Last-Event-ID` it first sends what the caller missed
@@ -74,19 +85,39 @@ export function streamRoutes(app: HttpServer, deps: StreamDeps): void {
     for (const response of open) response.end();
   });
 
+  app.post(
+    '/notifications/stream-tickets',
+    {
+      onRequest: auth.bearer,
+      schema: {
+        response: {
+          201: z.object({
+            ticket: z.string(),
+            expiresAt: z.iso.datetime(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { ticket, expiresAt } = await issueStreamTicket(auth.caller(request), deps);
+      reply.code(201).header('cache-control', 'no-store');
+      return { ticket, expiresAt: expiresAt.toISOString() };
+    },
+  );
+
   app.get(
     '/notifications/stream',
     {
-      onRequest: auth.bearerOrQuery,
+      onRequest: auth.bearerOrTicket,
       // A HEAD would hold a connection open with nothing to show for it.
       exposeHeadRoute: false,
       schema: {
-        querystring: z.strictObject({ [tokenParam]: z.string().optional() }),
+        querystring: z.strictObject({ [ticketParam]: z.string().max(256).optional() }),
         headers: StreamHeaders,
       },
     },
     async (request, reply) => {
-      const { userId } = auth.caller(request);
+      const { userId, expiresAt } = auth.caller(request);
       if (hub.listeners(userId) >= maxStreams) {
         throw new AppError('tooManyRequests', `at most ${maxStreams} open streams per user`);
       }
@@ -125,9 +156,18 @@ export function streamRoutes(app: HttpServer, deps: StreamDeps): void {
       const unsubscribe = hub.subscribe(userId, cursor);
       const leave = presence.enter(userId);
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs);
+      // A stream lives no longer than the access token that opened it.
+      const expiry = setTimeout(
+        () => {
+          write(sseExpired);
+          response.end();
+        },
+        Math.min(maxTimerMs, Math.max(0, expiresAt.getTime() - deps.now().getTime())),
+      );
       open.add(response);
       response.once('close', () => {
         clearInterval(heartbeat);
+        clearTimeout(expiry);
         cursor.close();
         unsubscribe();
         leave();
