@@ -3,6 +3,7 @@ import { PlannedStore } from '@herald/testkit';
 import { MembersCollection } from './members-collection.js';
 import { NotificationsCollection } from './notifications-collection.js';
 import { PresenceCollection } from './presence-collection.js';
+import { StreamTicketsCollection } from './stream-tickets-collection.js';
 
 // The inbox, its live stream and the members it learns, explained on the real store: each must
 // be served by an index (a Bitmap Index Scan on FerretDB), or read a collection small by design.
@@ -61,6 +62,13 @@ describe('hot queries of the notifier', () => {
     store.smallByDesign('presence');
     await presence.write('r1', new Map(), at);
     await explain('presence.online', () => presence.online(at));
+    // About a minute of tickets, pruned every minute (StreamTicketsCollection): read whole on purpose.
+    store.smallByDesign('stream_tickets');
+    store.smallByDesign('stream_ticket_uses');
+    const tickets = new StreamTicketsCollection(db);
+    await tickets.issue('th', { userId: 'u1', handle: 'ada', name: 'Ada', expiresAt: at }, at);
+    await explain('streamTickets.redeem', () => tickets.redeem('th', at));
+    await explain('streamTickets.prune', () => tickets.prune(at));
     expect(store.scanning()).toEqual([]);
   });
 });
