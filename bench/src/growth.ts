@@ -117,8 +117,7 @@ async function seedComments(url: string, workspace: BenchWorkspace, count: numbe
         body,
         mentionIds: [workspace.member.id],
         createdAt,
-        ...outboxFields([event]),
-        outboxAt: createdAt,
+        ...outboxFields([event], createdAt),
       };
     });
     await insertInBatches(db, 'outbox_relayed', count, (i) => ({

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Deferred, errorMessage, type Logger } from '@herald/bus';
 import type { Collection, Db } from 'mongodb';
 import { BatchedInserts } from './batched-inserts.js';
+import { dayOf, pruneByDay } from './day-buckets.js';
 
 /**
  * One run's hold on a key. Generation 0 has the key itself as `_id` and generation n has
@@ -15,6 +16,8 @@ interface Claim {
   /** host:pid of the process that claimed it, for whoever finds it held. */
   owner?: string;
   claimedAt: Date;
+  /** The UTC day of `claimedAt`: what pruning deletes by (absent on claims older than it). */
+  day?: string;
   /** Absent on claims written before leases existed: those count as over. */
   leaseUntil?: Date;
 }
@@ -60,7 +63,9 @@ export class Claims {
       const _id = generation === 0 ? key : `${key}#${generation}`;
       const claimedAt = new Date();
       const leaseUntil = new Date(claimedAt.getTime() + this.#leaseMs);
-      if (await this.#inserts.insert({ _id, owner, claimedAt, leaseUntil })) {
+      if (
+        await this.#inserts.insert({ _id, owner, claimedAt, day: dayOf(claimedAt), leaseUntil })
+      ) {
         return new RenewedLease(this.#collection, _id, leaseUntil, this.#leaseMs, log);
       }
       // The claim before the record: a run records before its lease can end, so a claim read as
@@ -79,7 +84,7 @@ export class Claims {
 
   /** Makes the collection before the first claim (see `ProcessedEvents.ensureIndexes`). */
   async ensureIndexes(): Promise<void> {
-    await this.#collection.createIndex({ claimedAt: 1 });
+    await this.#collection.createIndex({ day: 1 });
   }
 
   /**
@@ -87,11 +92,9 @@ export class Claims {
    * live lease is never deleted, however long ago it was claimed.
    */
   async prune(before: Date): Promise<number> {
-    const { deletedCount } = await this.#collection.deleteMany({
-      claimedAt: { $lt: before },
+    return pruneByDay(this.#collection, { day: 'day', at: 'claimedAt' }, before, {
       leaseUntil: { $not: { $gte: before } },
     });
-    return deletedCount;
   }
 }
 

@@ -4,6 +4,7 @@ import { createEvent, type AnyEvent } from '@herald/contracts';
 import { eventually, mongoUrlForTest, testLogger, uniqueNamespace } from '@herald/testkit';
 import { connectMongo } from './mongo.js';
 import { OutboxRelay, outboxFields, outboxWrite, type WithOutbox } from './outbox.js';
+import { Outbox } from './event-collection.js';
 
 // The relay's two paths: a kick names the document a write changed, and the poll is the safety
 // net for every event no kick brought.
@@ -50,7 +51,7 @@ function relayOf(
 ) {
   return new OutboxRelay({
     db,
-    collections: [collection],
+    outbox: new Outbox(db, [collection]),
     sink: {
       publishEvent: async (e) => {
         // A publish that takes its time (a slow broker, or a poll that is still scanning).

@@ -18,6 +18,7 @@ import {
 } from '@herald/testkit';
 import { connectMongo } from './mongo.js';
 import { OutboxRelay, outboxFields, outboxWrite, type WithOutbox } from './outbox.js';
+import { Outbox } from './event-collection.js';
 import type { Route } from './route-backoff.js';
 
 type Doc = { _id: string } & WithOutbox;
@@ -81,7 +82,7 @@ async function startRelay(
   const looks: number[] = [];
   const relay = new OutboxRelay({
     db,
-    collections: ['docs'],
+    outbox: new Outbox(db, ['docs']),
     sink: publisher,
     logger,
     pollMs: options.pollMs ?? 60_000,

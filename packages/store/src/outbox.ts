@@ -1,9 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
-import type { Collection, Db, UpdateFilter } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { AnyEvent } from '@herald/contracts';
 import { PublishUnroutable, errorMessage, type Logger, type PublishOptions } from '@herald/bus';
+import type { Outbox } from './event-collection.js';
+import { InFlight } from './in-flight.js';
+import {
+  MongoWatermarks,
+  OutboxCursors,
+  buckets,
+  byStamp,
+  eventsOf,
+  isAfter,
+  type OutboxDoc,
+} from './outbox-cursor.js';
+import type { OutboxWrite, PendingEvent } from './outbox-fields.js';
 import { processedEventsKeptMs } from './pruning.js';
+import { RelayHorizon } from './relay-horizon.js';
 import { RelayedEvents } from './relayed-events.js';
 import type { Route } from './route-backoff.js';
 import {
@@ -12,70 +25,7 @@ import {
   type UnroutableRetryOptions,
 } from './unroutable-retry.js';
 
-/** An event waiting in its aggregate's document, with the trace context of the write that made it. */
-export type PendingEvent = AnyEvent & { readonly headers?: Record<string, string> };
-
-/**
- * The outbox lives inside the document the write changes (`outbox` array, newest `outboxAt`), so
- * the write and its events commit in one single-document operation — atomic on MongoDB and on
- * FerretDB alike, with no multi-document transaction needed.
- */
-export interface WithOutbox {
-  outbox?: PendingEvent[];
-  outboxAt?: Date;
-}
-
-/** How many events a document keeps; older ones have long been relayed. */
-const keptPerDocument = 200;
-
-/**
- * Stores the trace context of the write with each event, so the relay's publish (maybe seconds
- * later, maybe in another process after a crash) continues the request's trace.
- */
-function withTraceContext(event: PendingEvent): PendingEvent {
-  const headers: Record<string, string> = { ...event.headers };
-  propagation.inject(context.active(), headers);
-  return Object.keys(headers).length > 0 ? { ...event, headers } : event;
-}
-
-/** The fields to add to an inserted document. */
-export function outboxFields(events: readonly PendingEvent[]): WithOutbox {
-  return { outbox: events.map(withTraceContext), outboxAt: new Date() };
-}
-
-/** The update operators that append events to an existing document (no `$set`, so they merge). */
-export function pushToOutbox<T extends WithOutbox>(
-  events: readonly PendingEvent[],
-): UpdateFilter<T> {
-  return {
-    $push: { outbox: { $each: events.map(withTraceContext), $slice: -keptPerDocument } },
-    $max: { outboxAt: new Date() },
-  } as unknown as UpdateFilter<T>;
-}
-
-/** A committed write's events, as its document now holds them: the relay publishes them at once. */
-export interface OutboxWrite {
-  /** Where the events are stored (for the logs; the poll finds them there if this kick is lost). */
-  readonly collection: string;
-  readonly id: string;
-  /** The events this write added, with its trace context (the document also keeps older ones). */
-  readonly events: readonly PendingEvent[];
-}
-
-/** Called by a store adapter once a write that added events has committed. */
-export type EventsWritten = (write: OutboxWrite) => void;
-
-/**
- * What to tell the relay once adding `events` to document `id` of `collection` has committed.
- * Called in the write's own context, so the trace context is the one stored with the events.
- */
-export function outboxWrite(
-  collection: string,
-  id: string,
-  events: readonly PendingEvent[],
-): OutboxWrite {
-  return { collection, id, events: events.map(withTraceContext) };
-}
+export * from './outbox-fields.js';
 
 export interface EventSink {
   publishEvent(event: AnyEvent, options?: PublishOptions): Promise<void>;
@@ -83,15 +33,14 @@ export interface EventSink {
 
 export interface OutboxRelayOptions {
   readonly db: Db;
-  /** Collections whose documents carry an `outbox` array (and string `_id`s). */
-  readonly collections: readonly string[];
+  /** The collections to watch; the relay hears of every write through them. */
+  readonly outbox: Outbox;
   readonly sink: EventSink;
   readonly logger: Logger;
   /**
    * How often the relay scans the collections for events no kick brought (a kick lost in a crash,
    * a publish that failed while the broker was down, another replica's relay that died). Kicks
-   * come with each write, so this is the safety net, not the normal path; on FerretDB each scan
-   * reads every document of every outbox collection.
+   * come with each write, so this is the safety net, not the normal path.
    */
   readonly pollMs?: number;
   readonly batchSize?: number;
@@ -99,9 +48,7 @@ export interface OutboxRelayOptions {
   readonly visibilityLagMs?: number;
   /**
    * How long the record of relayed events keeps an event's mark (`processedEventsKeptMs` by
-   * default), pruned through `prune`. A document keeps its last events long after they went out,
-   * and an old one whose mark is gone would go out again, so the relay never publishes an event
-   * older than half of this; one that old that never went out is logged as an error instead.
+   * default), pruned through `prune`; see RelayHorizon.
    */
   readonly keepRelayedMs?: number;
   /** How events the broker returned (no queue bound) are retried; see UnroutableRetry. */
@@ -111,19 +58,6 @@ export interface OutboxRelayOptions {
   /** The queues the contract names per route: waiting events go out once all of them exist. */
   readonly consumers?: ConsumerQueues;
 }
-
-/** A position in a collection's (outboxAt, _id) order. */
-interface Cursor {
-  readonly at: Date;
-  readonly id?: string;
-}
-
-interface WatermarkDoc {
-  _id: string;
-  watermark: Date;
-}
-
-type OutboxDoc = WithOutbox & { _id: string };
 
 /** Kicks waiting beyond this are dropped: the poll finds their events (a broker outage piles them up). */
 const maxQueuedWrites = 10_000;
@@ -135,57 +69,52 @@ const maxQueuedWrites = 10_000;
  * A crash between publish and record publishes the event again, which consumers dedupe by id.
  * While the broker is down the events wait in their documents and go out once it is back.
  *
- * Two paths lead to the same publish-then-record step. A kick comes from the adapter once its
- * write has committed and carries the events as stored, so the relay publishes them with no read
- * at all: nothing in its cost grows with a collection (FerretDB scans a collection for any filter
- * but a plain `_id` equality). The poll, every `pollMs` whatever the kicks, scans each collection
- * forward from a stored watermark plus a look-back window: it is what never loses an event whose
- * kick was lost (a crash right after the write) or whose publish failed (the broker was down).
- * The two run side by side, each in its own loop, and skip the events the other is publishing.
+ * Two paths lead to the same publish-then-record step (InFlight keeps them apart). A kick comes
+ * from the outbox once a write has committed and carries the events as stored, so the relay
+ * publishes them with no read at all. The poll, every `pollMs` whatever the kicks, walks each
+ * collection's minute buckets forward from its cursor (OutboxCursors), plus a look-back window:
+ * it is what never loses an event whose kick was lost (a crash right after the write) or whose
+ * publish failed (the broker was down). Every read it makes is an equality on a bucket, so its
+ * cost follows the writes of the minutes it reads, not the size of the collection.
  *
- * An event the broker returns (no queue is bound to its routing key yet: the consumers have not
- * declared their queues, or a broker was rebuilt empty) is not relayed: it is handed to
+ * An event the broker returns (no queue is bound to its routing key yet) is handed to
  * UnroutableRetry, which keeps it in a small collection of its own and publishes it again with
- * backoff until a queue takes it. Once kept, it counts as handled here, so it holds back neither
- * the poll's cursor nor the events behind it.
+ * backoff until a queue takes it. Once kept, it counts as handled here.
  */
 export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
   readonly #stop = new AbortController();
-  readonly #collections = new Map<string, Collection<OutboxDoc>>();
   readonly #relayed: RelayedEvents;
-  readonly #watermarks: Collection<WatermarkDoc>;
-  readonly #cursors = new Map<string, Cursor>();
+  readonly #cursors: OutboxCursors;
+  readonly #horizon: RelayHorizon;
+  readonly #inFlight = new InFlight();
+  readonly #unroutable: UnroutableRetry;
   #writes: OutboxWrite[] = [];
-  /** A kick without a document asks for a forward scan (the old, unaddressed kick). */
+  /** A kick without a document asks for a forward scan. */
   #scanAsked = false;
   #wakeKicks: (() => void) | undefined;
   #wakePoll: (() => void) | undefined;
   #loops: Promise<unknown> | undefined;
-  /** Events one of the two paths is publishing right now; the other path leaves them alone. */
-  readonly #inFlight = new Set<string>();
   #published = 0;
-  readonly #unroutable: UnroutableRetry;
 
   constructor(options: OutboxRelayOptions) {
     this.#options = options;
+    this.#horizon = new RelayHorizon(options.keepRelayedMs ?? processedEventsKeptMs);
     this.#unroutable = new UnroutableRetry(
       {
         db: options.db,
         id: randomUUID(),
         publish: (event) => this.#publish(event),
-        horizon: () => this.#horizon(),
+        horizon: () => this.#horizon.horizon(),
         logger: options.logger,
         ...(options.onReturned ? { onReturned: options.onReturned } : {}),
         ...(options.consumers ? { consumers: options.consumers } : {}),
       },
       options.unroutable,
     );
-    for (const name of options.collections) {
-      this.#collections.set(name, options.db.collection<OutboxDoc>(name));
-    }
     this.#relayed = new RelayedEvents(options.db);
-    this.#watermarks = options.db.collection<WatermarkDoc>('outbox_watermarks');
+    this.#cursors = new OutboxCursors(new MongoWatermarks(options.db));
+    options.outbox.afterCommit((write) => this.kick(write));
   }
 
   /** Events relayed since start. */
@@ -193,27 +122,24 @@ export class OutboxRelay {
     return this.#published;
   }
 
-  get #keepRelayedMs(): number {
-    return this.#options.keepRelayedMs ?? processedEventsKeptMs;
+  get #lagMs(): number {
+    return this.#options.visibilityLagMs ?? 3_000;
   }
 
-  /** Events stamped before this are never published (see `keepRelayedMs`). */
-  #horizon(): number {
-    return Date.now() - this.#keepRelayedMs / 2;
+  #collections(): Collection<OutboxDoc>[] {
+    return this.#options.outbox.names.map((name) => this.#options.db.collection<OutboxDoc>(name));
   }
 
-  /**
-   * Forgets the marks of events relayed before `before`, but never one younger than
-   * `keepRelayedMs`: the relay's horizon depends on those.
-   */
+  /** Forgets the marks of events relayed before `before`, never one the horizon depends on. */
   async prune(before: Date): Promise<number> {
-    const oldestKept = Date.now() - this.#keepRelayedMs;
-    return this.#relayed.prune(new Date(Math.min(before.getTime(), oldestKept)));
+    return this.#relayed.prune(this.#horizon.pruneBefore(before));
   }
 
   async ensureIndexes(): Promise<void> {
-    for (const collection of this.#collections.values()) {
-      await collection.createIndex({ outboxAt: 1 });
+    await this.#relayed.ensureIndexes();
+    for (const collection of this.#collections()) {
+      await collection.createIndex({ outboxMinute: 1 });
+      await collection.createIndex({ outboxHour: 1 });
     }
   }
 
@@ -226,8 +152,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Call after a write that added events: relays them now instead of at the next poll. With the
-   * write, its events are published as they are; without, the collections are scanned forward.
+   * Relays a committed write's events now instead of at the next poll; with no write, the
+   * collections are scanned forward.
    */
   kick(write?: OutboxWrite): void {
     if (!write) {
@@ -251,12 +177,15 @@ export class OutboxRelay {
     const unroutable = await this.#unroutable.summary();
     let count = unroutable.count;
     let oldest = unroutable.oldest ?? Infinity;
-    for (const collection of this.#collections.values()) {
-      // Events past the horizon are never published, so they are not waiting either.
-      const horizon = this.#horizon();
-      const events = (await this.#window(collection))
-        .flatMap((d) => d.outbox ?? [])
-        .filter((e) => !(Date.parse(e.time) < horizon));
+    for (const collection of this.#collections()) {
+      const cursor = await this.#cursors.of(collection.collectionName);
+      const from = cursor.at.getTime() - this.#lagMs;
+      const events: PendingEvent[] = [];
+      for await (const bucket of buckets(collection, from, Date.now())) {
+        const docs = bucket.docs.filter((d) => (d.outboxAt?.getTime() ?? 0) >= from);
+        // Events past the horizon are never published, so they are not waiting either.
+        events.push(...eventsOf(docs).filter((e) => this.#horizon.current(e)));
+      }
       const done = await this.#relayed.among(events.map((e) => e.id));
       for (const event of events.filter((e) => !done.has(e.id))) {
         count++;
@@ -266,10 +195,7 @@ export class OutboxRelay {
     return { count, oldestAgeMs: count === 0 ? 0 : Date.now() - oldest };
   }
 
-  /**
-   * The kick path. It never waits for the poll: a poll scans whole collections on FerretDB, and
-   * kicks queued behind it added that scan to the latency of every write that came in meanwhile.
-   */
+  /** The kick path. It never waits for the poll, so a slow poll adds nothing to a write's latency. */
   async #relayKicks(): Promise<void> {
     while (!this.#stop.signal.aborted) {
       const writes = this.#writes;
@@ -279,7 +205,13 @@ export class OutboxRelay {
         continue;
       }
       try {
-        await this.#relayWrites(writes);
+        // Only this process's memory of what it relayed is consulted: these events were written a
+        // moment ago, so only another replica's poll can have relayed them first, and then a
+        // consumer dedupes the second copy by id.
+        await this.#relayEvents(
+          writes.flatMap((w) => w.events),
+          (ids) => this.#relayed.remembered(ids),
+        );
       } catch (error) {
         // Not retried from here: the documents hold the events and the poll finds them.
         this.#options.logger.warn({ err: errorMessage(error) }, 'outbox kick not relayed');
@@ -327,50 +259,46 @@ export class OutboxRelay {
     });
   }
 
-  /**
-   * Publishes the events of committed writes. Only this process's memory of what it relayed is
-   * consulted, not the store: these events were written a moment ago, so only another replica's
-   * poll can have relayed them first, and then a consumer dedupes the second copy by id.
-   */
-  async #relayWrites(writes: readonly OutboxWrite[]): Promise<void> {
-    await this.#relayEvents(
-      writes.flatMap((w) => w.events),
-      (ids) => this.#relayed.remembered(ids),
-    );
+  /** Relays the documents after each cursor, oldest first; true when a batch was full. */
+  async #relayForward(): Promise<boolean> {
+    let more = false;
+    for (const collection of this.#collections()) {
+      const name = collection.collectionName;
+      try {
+        more = (await this.#relayForwardIn(collection)) || more;
+      } finally {
+        await this.#cursors.save(name);
+      }
+    }
+    return more;
   }
 
-  /** Documents after the cursor, oldest first; true when a batch was full and more may wait. */
-  async #relayForward(): Promise<boolean> {
+  async #relayForwardIn(collection: Collection<OutboxDoc>): Promise<boolean> {
+    const name = collection.collectionName;
     const batchSize = this.#options.batchSize ?? 100;
-    let more = false;
-    for (const collection of this.#collections.values()) {
-      const cursor = await this.#cursor(collection.collectionName);
-      const after =
-        cursor.id === undefined
-          ? { outboxAt: { $gte: cursor.at } }
-          : {
-              $or: [
-                { outboxAt: { $gt: cursor.at } },
-                { outboxAt: cursor.at, _id: { $gt: cursor.id } },
-              ],
-            };
-      const docs = await collection
-        .find(after, { projection: { outbox: 1, outboxAt: 1 } })
-        .sort({ outboxAt: 1, _id: 1 })
-        .limit(batchSize)
-        .toArray();
-      const elsewhere = await this.#relayEvents(docs.flatMap((d) => d.outbox ?? []));
+    let cursor = await this.#cursors.of(name);
+    const now = Date.now();
+    // A bucket ending before this holds every write it will ever hold.
+    const settled = now - this.#lagMs;
+    for await (const bucket of buckets(collection, cursor.at.getTime(), now)) {
+      const waiting = bucket.docs.filter((d) => isAfter(d, cursor)).sort(byStamp);
+      const batch = waiting.slice(0, batchSize);
+      const elsewhere = await this.#relayEvents(eventsOf(batch));
       // The cursor stops before the first document holding an event the kick path is still
       // publishing: should that publish fail (a broker going down), the next scan must meet the
       // event again, and the look-back window is too short to be relied on for it.
-      const settled = docs.findIndex((d) => (d.outbox ?? []).some((e) => elsewhere.has(e.id)));
-      const done = settled === -1 ? docs : docs.slice(0, settled);
+      const stop = batch.findIndex((d) => (d.outbox ?? []).some((e) => elsewhere.has(e.id)));
+      const done = stop === -1 ? batch : batch.slice(0, stop);
+      if (done.length === waiting.length && bucket.end <= settled) {
+        cursor = { at: new Date(bucket.end) };
+        this.#cursors.advance(name, cursor);
+        continue;
+      }
       const last = done.at(-1);
-      if (last?.outboxAt)
-        await this.#advance(collection.collectionName, { at: last.outboxAt, id: last._id });
-      more ||= docs.length === batchSize && done.length === docs.length;
+      if (last?.outboxAt) this.#cursors.advance(name, { at: last.outboxAt, id: last._id });
+      return batch.length === batchSize && done.length === batch.length;
     }
-    return more;
+    return false;
   }
 
   /**
@@ -378,16 +306,17 @@ export class OutboxRelay {
    * can become visible later, and must not be skipped.
    */
   async #relayLookBack(): Promise<void> {
-    const lagMs = this.#options.visibilityLagMs ?? 3_000;
-    for (const collection of this.#collections.values()) {
-      const cursor = await this.#cursor(collection.collectionName);
-      const docs = await collection
-        .find(
-          { outboxAt: { $gte: new Date(cursor.at.getTime() - lagMs), $lte: cursor.at } },
-          { projection: { outbox: 1 } },
-        )
-        .toArray();
-      await this.#relayEvents(docs.flatMap((d) => d.outbox ?? []));
+    for (const collection of this.#collections()) {
+      const cursor = await this.#cursors.of(collection.collectionName);
+      const to = cursor.at.getTime();
+      const from = to - this.#lagMs;
+      for await (const bucket of buckets(collection, from, to)) {
+        const docs = bucket.docs.filter((d) => {
+          const at = d.outboxAt?.getTime() ?? 0;
+          return at >= from && at <= to;
+        });
+        await this.#relayEvents(eventsOf(docs));
+      }
     }
   }
 
@@ -406,26 +335,19 @@ export class OutboxRelay {
     const done = await relayed(current.map((e) => e.id));
     // Checked again after the lookup: meanwhile the other path may have taken or finished one.
     const recent = this.#relayed.remembered(current.map((e) => e.id));
-    const elsewhere = new Set<string>();
-    const mine = current.filter((e) => {
-      if (done.has(e.id) || recent.has(e.id)) return false;
-      if (this.#inFlight.has(e.id)) {
-        elsewhere.add(e.id);
-        return false;
-      }
-      this.#inFlight.add(e.id);
-      return true;
-    });
+    const { mine, elsewhere } = this.#inFlight.take(
+      current.filter((e) => !done.has(e.id) && !recent.has(e.id)),
+    );
     const results = await Promise.allSettled(
       mine.map(async (event) => {
         try {
           const kept = await this.#publishOrKeep(event);
-          // Marked (and remembered) before it leaves #inFlight, so no gap lets the other path in.
+          // Marked (and remembered) before it leaves InFlight, so no gap lets the other path in.
           // A kept event is marked too: from now on UnroutableRetry alone publishes it.
           await this.#relayed.mark(event.id);
           if (!kept) this.#published++;
         } finally {
-          this.#inFlight.delete(event.id);
+          this.#inFlight.release(event.id);
         }
       }),
     );
@@ -434,21 +356,9 @@ export class OutboxRelay {
     return elsewhere;
   }
 
-  /**
-   * The events young enough to relay (see `keepRelayedMs`). Those past the horizon whose marks
-   * are still kept are looked up, and any that never went out is reported: it is not published.
-   * Older ones are passed over unread, as their marks may be gone.
-   */
+  /** The events young enough to relay; any past the horizon that never went out is reported. */
   async #withinHorizon(events: readonly PendingEvent[]): Promise<readonly PendingEvent[]> {
-    const horizon = this.#horizon();
-    const marksFrom = Date.now() - this.#keepRelayedMs;
-    const current: PendingEvent[] = [];
-    const stale: PendingEvent[] = [];
-    for (const event of events) {
-      const time = Date.parse(event.time);
-      if (!(time < horizon)) current.push(event);
-      else if (time >= marksFrom) stale.push(event);
-    }
+    const { current, stale } = this.#horizon.split(events);
     if (stale.length > 0) {
       const done = await this.#relayed.among(stale.map((e) => e.id));
       for (const event of stale.filter((e) => !done.has(e.id))) {
@@ -483,35 +393,4 @@ export class OutboxRelay {
       this.#options.sink.publishEvent(envelope, headers ? { headers } : {}),
     );
   }
-
-  /** Documents stamped in the look-back window or later, for the backlog figure. */
-  async #window(collection: Collection<OutboxDoc>) {
-    const cursor = await this.#cursor(collection.collectionName);
-    const from = new Date(cursor.at.getTime() - (this.#options.visibilityLagMs ?? 3_000));
-    return collection.find({ outboxAt: { $gte: from } }, { projection: { outbox: 1 } }).toArray();
-  }
-
-  /** Where the forward scan resumes: the last relayed document (in memory), else the stored watermark. */
-  async #cursor(name: string): Promise<Cursor> {
-    const known = this.#cursors.get(name);
-    if (known) return known;
-    const doc = await this.#watermarks.findOne({ _id: name });
-    // First run: look back a week, which covers any outage the broker plausibly had.
-    const cursor = { at: doc?.watermark ?? new Date(Date.now() - 7 * 24 * 3_600_000) };
-    this.#cursors.set(name, cursor);
-    return cursor;
-  }
-
-  async #advance(name: string, cursor: Cursor): Promise<void> {
-    this.#cursors.set(name, cursor);
-    // Only relays write this document; replicas racing on it at worst rescan a little.
-    await this.#watermarks.updateOne(
-      { _id: name },
-      { $max: { watermark: cursor.at } },
-      { upsert: true },
-    );
-  }
 }
-
-/** Find options that leave the outbox out of a document read for the domain. */
-export const withoutOutbox = { projection: { outbox: 0, outboxAt: 0 } } as const;

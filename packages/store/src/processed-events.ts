@@ -2,6 +2,7 @@ import type { Logger } from '@herald/bus';
 import type { Collection, Db } from 'mongodb';
 import { BatchedInserts } from './batched-inserts.js';
 import { Claims } from './claims.js';
+import { dayOf, pruneByDay } from './day-buckets.js';
 
 interface ProcessedEvent {
   /** `${consumer}:${eventId}`: the _id index is the unique index that makes the record exact. */
@@ -9,6 +10,8 @@ interface ProcessedEvent {
   consumer: string;
   eventId: string;
   processedAt: Date;
+  /** The UTC day of `processedAt`: what pruning deletes by. */
+  day: string;
 }
 
 export interface ProcessedEventsOptions {
@@ -51,7 +54,7 @@ export class ProcessedEvents {
    * first claim's insert dead-lettered every later message).
    */
   async ensureIndexes(): Promise<void> {
-    await this.#collection.createIndex({ processedAt: 1 });
+    await this.#collection.createIndex({ day: 1 });
     await this.#claims.ensureIndexes();
   }
 
@@ -61,8 +64,8 @@ export class ProcessedEvents {
    * document per event for as long as the service runs.
    */
   async prune(before: Date): Promise<number> {
-    const records = await this.#collection.deleteMany({ processedAt: { $lt: before } });
-    return records.deletedCount + (await this.#claims.prune(before));
+    const records = await pruneByDay(this.#collection, { day: 'day', at: 'processedAt' }, before);
+    return records + (await this.#claims.prune(before));
   }
 
   async has(consumer: string, eventId: string): Promise<boolean> {
@@ -88,7 +91,8 @@ export class ProcessedEvents {
     try {
       await effect();
       // false = a run that took over after this one lost its lease recorded it first.
-      await this.#records.insert({ _id, consumer, eventId, processedAt: new Date() });
+      const processedAt = new Date();
+      await this.#records.insert({ _id, consumer, eventId, processedAt, day: dayOf(processedAt) });
     } catch (error) {
       await lease.release();
       throw error;

@@ -1,17 +1,18 @@
 import type { Collection, Db } from 'mongodb';
 import { BatchedInserts } from './batched-inserts.js';
+import { dayOf, pruneByDay } from './day-buckets.js';
+import { findByKeys } from './keyed-reads.js';
 
 interface RelayedDoc {
   /** The event id: the marker that it reached the broker. Insert-only, so it never races. */
   _id: string;
   at: Date;
+  /** The UTC day of `at`: what pruning deletes by. */
+  day: string;
 }
 
 /** Ids this process marked recently; enough for the look-back poll to meet them again. */
 const rememberedIds = 10_000;
-
-/** How many `_id` lookups one check keeps in flight (a look-back batch can hold thousands). */
-const lookupsInFlight = 64;
 
 /**
  * The `outbox_relayed` record: which events reached the broker. Every read is a plain `_id`
@@ -40,30 +41,29 @@ export class RelayedEvents {
   async among(ids: readonly string[]): Promise<Set<string>> {
     const done = this.remembered(ids);
     const unknown = ids.filter((id) => !done.has(id));
-    for (let start = 0; start < unknown.length; start += lookupsInFlight) {
-      const found = await Promise.all(
-        unknown
-          .slice(start, start + lookupsInFlight)
-          .map((id) => this.#collection.findOne({ _id: id }, { projection: { _id: 1 } })),
-      );
-      for (const doc of found) {
-        if (!doc) continue;
-        done.add(doc._id);
-        this.#remember(doc._id);
-      }
+    for (const doc of await findByKeys(this.#collection, '_id', unknown, {
+      projection: { _id: 1 },
+    })) {
+      done.add(doc._id);
+      this.#remember(doc._id);
     }
     return done;
   }
 
   /** Records that `id` reached the broker; another replica's relay may have recorded it first. */
   async mark(id: string): Promise<void> {
-    await this.#inserts.insert({ _id: id, at: new Date() });
+    const at = new Date();
+    await this.#inserts.insert({ _id: id, at, day: dayOf(at) });
     this.#remember(id);
   }
 
   /** Forgets the marks made before `before`; returns how many it deleted. */
   async prune(before: Date): Promise<number> {
-    return (await this.#collection.deleteMany({ at: { $lt: before } })).deletedCount;
+    return pruneByDay(this.#collection, { day: 'day', at: 'at' }, before);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.#collection.createIndex({ day: 1 });
   }
 
   #remember(id: string): void {

@@ -11,8 +11,10 @@ import {
   testLogger,
   uniqueNamespace,
 } from '@herald/testkit';
+import { dayOf } from './day-buckets.js';
 import { connectMongo } from './mongo.js';
 import { OutboxRelay, outboxFields, pushToOutbox, type WithOutbox } from './outbox.js';
+import { Outbox } from './event-collection.js';
 import { ProcessedEvents } from './processed-events.js';
 import { processedEventsKeptMs } from './pruning.js';
 
@@ -38,6 +40,12 @@ const user = (n: number) => ({
   handle: `u${n}`,
 });
 
+/** A record's time `days` ago in `field`, with the day bucket its store writes beside it. */
+function stamped<F extends string>(field: F, days: number) {
+  const at = daysAgo(days);
+  return { [field]: at, day: dayOf(at) } as Record<F, Date> & { day: string };
+}
+
 describe('ProcessedEvents.prune', () => {
   it('forgets records and claims made before the cut-off and keeps the rest', async () => {
     const processed = new ProcessedEvents(db);
@@ -46,13 +54,13 @@ describe('ProcessedEvents.prune', () => {
         'processed_events',
       )
       .insertMany([
-        { _id: 'mailer:old', consumer: 'mailer', eventId: 'old', processedAt: daysAgo(31) },
-        { _id: 'mailer:new', consumer: 'mailer', eventId: 'new', processedAt: daysAgo(1) },
+        { _id: 'mailer:old', consumer: 'mailer', eventId: 'old', ...stamped('processedAt', 31) },
+        { _id: 'mailer:new', consumer: 'mailer', eventId: 'new', ...stamped('processedAt', 1) },
       ]);
     await db.collection<{ _id: string; claimedAt: Date }>('processed_event_claims').insertMany([
-      { _id: 'mailer:old', claimedAt: daysAgo(31) },
-      { _id: 'mailer:crashed', claimedAt: daysAgo(40) },
-      { _id: 'mailer:new', claimedAt: daysAgo(1) },
+      { _id: 'mailer:old', ...stamped('claimedAt', 31) },
+      { _id: 'mailer:crashed', ...stamped('claimedAt', 40) },
+      { _id: 'mailer:new', ...stamped('claimedAt', 1) },
     ]);
 
     expect(await processed.prune(daysAgo(30))).toBe(3);
@@ -71,10 +79,14 @@ describe('ProcessedEvents.prune', () => {
     await claims.deleteMany({});
     await claims.insertMany([
       // A run that died 40 days ago, and the run that took its event over the day after.
-      { _id: 'mailer:died', claimedAt: daysAgo(40), leaseUntil: daysAgo(40) },
-      { _id: 'mailer:died#1', claimedAt: daysAgo(39), leaseUntil: daysAgo(39) },
+      { _id: 'mailer:died', ...stamped('claimedAt', 40), leaseUntil: daysAgo(40) },
+      { _id: 'mailer:died#1', ...stamped('claimedAt', 39), leaseUntil: daysAgo(39) },
       // Claimed long ago and renewed until now: its run still goes on.
-      { _id: 'mailer:long', claimedAt: daysAgo(40), leaseUntil: new Date(Date.now() + 60_000) },
+      {
+        _id: 'mailer:long',
+        ...stamped('claimedAt', 40),
+        leaseUntil: new Date(Date.now() + 60_000),
+      },
     ]);
 
     expect(await processed.prune(daysAgo(30))).toBe(2);
@@ -98,7 +110,7 @@ describe('OutboxRelay retention', () => {
     const { logger, lines } = recordingLogger();
     const relay = new OutboxRelay({
       db,
-      collections: [collection],
+      outbox: new Outbox(db, [collection]),
       sink: { publishEvent: async (event) => void seen.push(event.id) },
       logger,
       pollMs: 20,
@@ -112,8 +124,8 @@ describe('OutboxRelay retention', () => {
     const remembered = eventFrom(20, 2); // relayed 20 days ago: its mark stays
     await docs.insertOne({ _id: 'u', ...outboxFields([forgotten, remembered]) });
     await db.collection<{ _id: string; at: Date }>('outbox_relayed').insertMany([
-      { _id: forgotten.id, at: daysAgo(40) },
-      { _id: remembered.id, at: daysAgo(20) },
+      { _id: forgotten.id, ...stamped('at', 40) },
+      { _id: remembered.id, ...stamped('at', 20) },
     ]);
     const { relay, seen, lines } = relayOf('users_retention');
 

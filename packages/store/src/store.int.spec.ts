@@ -13,6 +13,7 @@ import {
 } from '@herald/testkit';
 import { connectMongo } from './mongo.js';
 import { OutboxRelay, outboxFields, pushToOutbox, type WithOutbox } from './outbox.js';
+import { Outbox } from './event-collection.js';
 import { ProcessedEvents } from './processed-events.js';
 
 const namespace = uniqueNamespace('store');
@@ -113,7 +114,7 @@ describe('OutboxRelay', () => {
     const seen: string[] = [];
     const relay = new OutboxRelay({
       db,
-      collections: ['burst'],
+      outbox: new Outbox(db, ['burst']),
       sink: { publishEvent: async (event) => void seen.push(event.id) },
       logger: testLogger,
       pollMs: 20,
@@ -161,7 +162,7 @@ describe('OutboxRelay', () => {
     await offline.start();
     const stalled = new OutboxRelay({
       db,
-      collections: ['users'],
+      outbox: new Outbox(db, ['users']),
       sink: offline,
       logger: testLogger,
       pollMs: 50,
@@ -203,7 +204,7 @@ describe('OutboxRelay', () => {
     await publisher.start();
     const relay = new OutboxRelay({
       db,
-      collections: ['users'],
+      outbox: new Outbox(db, ['users']),
       sink: publisher,
       logger: testLogger,
       pollMs: 50,

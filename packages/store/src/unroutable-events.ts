@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from './mongo.js';
-import type { PendingEvent } from './outbox.js';
+import type { PendingEvent } from './outbox-fields.js';
 import type { Route } from './route-backoff.js';
 
 /** An event the broker returned, waiting for a queue to be bound to its route. */

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { PublishUnroutable, errorMessage, sleep, type Logger } from '@herald/bus';
-import type { PendingEvent } from './outbox.js';
+import type { PendingEvent } from './outbox-fields.js';
 import { RelayPresence } from './relay-presence.js';
 import { RouteBackoff, routeKey, type Route } from './route-backoff.js';
 import { UnroutableEvents, type UnroutableEvent } from './unroutable-events.js';

@@ -12,3 +12,4 @@ export * from './workspace.js';
 export * from './sse.js';
 export * from './tcp-proxy.js';
 export * from './digests.js';
+export * from './query-plans.js';

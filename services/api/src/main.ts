@@ -6,6 +6,7 @@ import { serviceQueue, services } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
 import {
   Heartbeats,
+  Outbox,
   OutboxRelay,
   ProcessedEvents,
   connectMongo,
@@ -13,14 +14,13 @@ import {
   processedEventsKeptMs,
   startPruning,
   storeOutage,
-  type EventsWritten,
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { consumerQueues } from './adapters/consumer-queues.js';
 import { scryptHasher } from './adapters/password-hasher.js';
 import { newSecret } from './adapters/secrets.js';
 import { RemindersCollection } from './adapters/reminders-collection.js';
-import { mongoStores, outboxCollections } from './adapters/stores.js';
+import { mongoStores } from './adapters/stores.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { registerHandlers } from './handlers/index.js';
@@ -30,9 +30,10 @@ const logger = createLogger('api', config.LOG_LEVEL);
 const metrics = createMetrics('api');
 
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-api');
-// Every adapter write that adds events names its document to the relay, which reads it by `_id`.
-const eventsWritten: EventsWritten = (write) => relay.kick(write);
-const stores = mongoStores(db, eventsWritten);
+// Every adapter write that adds events goes through the outbox, which the relay watches.
+const outbox = new Outbox(db);
+const stores = mongoStores(db, outbox);
+const reminders = new RemindersCollection(outbox);
 await stores.ensureIndexes();
 
 const connection = new BrokerConnection({ url: config.RABBITMQ_URL, name: 'api', logger });
@@ -46,7 +47,7 @@ const publisher = new Publisher({
 });
 const relay = new OutboxRelay({
   db,
-  collections: outboxCollections,
+  outbox,
   sink: publisher,
   logger,
   onReturned: ({ exchange, routingKey }) =>
@@ -75,7 +76,7 @@ registerHandlers(
   services.api.consumes,
   {
     ...stores,
-    reminders: new RemindersCollection(db, eventsWritten),
+    reminders,
     heartbeats,
     now,
     log: (message, fields) => logger.info(fields, message),

@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Db, MongoClient } from 'mongodb';
 import { createTokenSigner, createTokenVerifier } from '@herald/auth';
 import type { EventData, EventType } from '@herald/contracts';
-import { connectMongo, mongoReachable, type PendingEvent, type WithOutbox } from '@herald/store';
+import {
+  Outbox,
+  connectMongo,
+  mongoReachable,
+  type PendingEvent,
+  type WithOutbox,
+} from '@herald/store';
 import type { TrustProxy } from '@herald/runtime';
 import { mongoUrlForTest, testKeys, testLogger, uniqueNamespace } from '@herald/testkit';
 import { scryptHasher } from '../src/adapters/password-hasher.js';
 import { newSecret } from '../src/adapters/secrets.js';
-import { mongoStores, outboxCollections } from '../src/adapters/stores.js';
+import { mongoStores } from '../src/adapters/stores.js';
 import { buildApp, type RateLimits } from '../src/app.js';
 import type { ApiPorts } from '../src/domain/ports.js';
 
@@ -50,7 +56,9 @@ export async function createHarness(
   );
   let written = 0;
   // Counts the adapters' calls that would kick the outbox relay.
-  const stores = mongoStores(db, () => written++);
+  const eventCollections = new Outbox(db);
+  eventCollections.afterCommit(() => written++);
+  const stores = mongoStores(db, eventCollections);
   await stores.ensureIndexes();
   let clock: Date | undefined;
   const ports: ApiPorts = {
@@ -118,7 +126,7 @@ export async function createHarness(
   /** Every event waiting in the outbox of every collection, oldest first. */
   async function outbox(): Promise<PendingEvent[]> {
     const events: PendingEvent[] = [];
-    for (const name of outboxCollections) {
+    for (const name of eventCollections.names) {
       for (const doc of await db.collection<WithOutbox>(name).find({}).toArray()) {
         events.push(...(doc.outbox ?? []));
       }

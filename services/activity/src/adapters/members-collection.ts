@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { findByKeys } from '@herald/store';
 import { memberId, type Member } from '../domain/member.js';
 import type { MemberStore } from '../domain/ports.js';
 
@@ -52,9 +53,7 @@ export class MembersCollection implements MemberStore {
   }
 
   async ofUsers(userIds: readonly string[]): Promise<Member[]> {
-    if (userIds.length === 0) return [];
-    const docs = await this.#collection.find({ userId: { $in: [...userIds] } }).toArray();
-    return docs.map(toMember);
+    return (await findByKeys(this.#collection, 'userId', userIds)).map(toMember);
   }
 
   async rememberEmails(

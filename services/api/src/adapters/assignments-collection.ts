@@ -1,9 +1,7 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import {
-  type EventsWritten,
-  isDuplicateKey,
-  outboxFields,
-  outboxWrite,
+  type EventCollection,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -18,11 +16,11 @@ export class AssignmentsCollection implements AssignmentStore {
   static readonly collectionName = 'assignments';
   readonly #collection: Collection<AssignmentDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<AssignmentDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<AssignmentDoc>(AssignmentsCollection.collectionName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<AssignmentDoc>(AssignmentsCollection.collectionName);
+    this.#collection = this.#writes.collection;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -31,14 +29,7 @@ export class AssignmentsCollection implements AssignmentStore {
 
   async add(assignment: Assignment, events: readonly PendingEvent[]): Promise<boolean> {
     const id = `${assignment.taskId}:${assignment.userId}`;
-    try {
-      await this.#collection.insertOne({ _id: id, ...assignment, ...outboxFields(events) });
-      this.#written(outboxWrite(AssignmentsCollection.collectionName, id, events));
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    return this.#writes.insertOnceWithEvents({ _id: id, ...assignment }, events);
   }
 
   async ofTask(taskId: string): Promise<Assignment[]> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, MongoClient } from 'mongodb';
-import { connectMongo, type OutboxWrite } from '@herald/store';
+import { Outbox, connectMongo, type OutboxWrite } from '@herald/store';
 import { createEvent } from '@herald/contracts';
 import { mongoUrlForTest, uniqueNamespace } from '@herald/testkit';
 import type { Task } from '../domain/task.js';
@@ -18,7 +18,9 @@ beforeAll(async () => {
     mongoUrlForTest(uniqueNamespace('apiadapters')),
     'api-test',
   ));
-  stores = mongoStores(db, (write) => written.push(write));
+  const outbox = new Outbox(db);
+  outbox.afterCommit((write) => written.push(write));
+  stores = mongoStores(db, outbox);
   await stores.ensureIndexes();
 });
 afterAll(async () => {

@@ -1,11 +1,5 @@
-import type { Collection, Db } from 'mongodb';
-import {
-  type EventsWritten,
-  outboxFields,
-  outboxWrite,
-  type PendingEvent,
-  type WithOutbox,
-} from '@herald/store';
+import type { Collection } from 'mongodb';
+import type { EventCollection, Outbox, PendingEvent, WithOutbox } from '@herald/store';
 import type { Comment } from '../domain/comment.js';
 import type { CommentStore } from '../domain/ports.js';
 
@@ -18,11 +12,11 @@ export class CommentsCollection implements CommentStore {
   static readonly collectionName = 'comments';
   readonly #collection: Collection<CommentDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<CommentDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<CommentDoc>(CommentsCollection.collectionName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<CommentDoc>(CommentsCollection.collectionName);
+    this.#collection = this.#writes.collection;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -31,12 +25,6 @@ export class CommentsCollection implements CommentStore {
 
   async create(comment: Comment, events: readonly PendingEvent[]): Promise<void> {
     const { id, mentionIds, ...rest } = comment;
-    await this.#collection.insertOne({
-      _id: id,
-      ...rest,
-      mentionIds: [...mentionIds],
-      ...outboxFields(events),
-    });
-    this.#written(outboxWrite(CommentsCollection.collectionName, id, events));
+    await this.#writes.insertWithEvents({ _id: id, ...rest, mentionIds: [...mentionIds] }, events);
   }
 }

@@ -1,8 +1,7 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import {
-  type EventsWritten,
-  outboxFields,
-  outboxWrite,
+  type EventCollection,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -16,11 +15,11 @@ export class InvitesCollection implements InviteStore {
   static readonly collectionName = 'invites';
   readonly #collection: Collection<InviteDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<InviteDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<InviteDoc>(InvitesCollection.collectionName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<InviteDoc>(InvitesCollection.collectionName);
+    this.#collection = this.#writes.collection;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -30,8 +29,7 @@ export class InvitesCollection implements InviteStore {
 
   async create(invite: Invite, events: readonly PendingEvent[]): Promise<void> {
     const { id, ...rest } = invite;
-    await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
-    this.#written(outboxWrite(InvitesCollection.collectionName, id, events));
+    await this.#writes.insertWithEvents({ _id: id, ...rest }, events);
   }
 
   async byTokenHash(tokenHash: string): Promise<Invite | undefined> {

@@ -1,9 +1,7 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import {
-  type EventsWritten,
-  isDuplicateKey,
-  outboxFields,
-  outboxWrite,
+  type EventCollection,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -18,11 +16,11 @@ export class MembershipsCollection implements MembershipStore {
   static readonly collectionName = 'memberships';
   readonly #collection: Collection<MembershipDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<MembershipDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<MembershipDoc>(MembershipsCollection.collectionName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<MembershipDoc>(MembershipsCollection.collectionName);
+    this.#collection = this.#writes.collection;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -34,19 +32,10 @@ export class MembershipsCollection implements MembershipStore {
   async add(membership: Membership, events: readonly PendingEvent[]): Promise<boolean> {
     const { inviteId, ...rest } = membership;
     const id = idOf(membership.workspaceId, membership.userId);
-    try {
-      await this.#collection.insertOne({
-        _id: id,
-        ...rest,
-        ...(inviteId ? { inviteId } : {}),
-        ...outboxFields(events),
-      });
-      this.#written(outboxWrite(MembershipsCollection.collectionName, id, events));
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    return this.#writes.insertOnceWithEvents(
+      { _id: id, ...rest, ...(inviteId ? { inviteId } : {}) },
+      events,
+    );
   }
 
   async get(workspaceId: string, userId: string): Promise<Membership | undefined> {

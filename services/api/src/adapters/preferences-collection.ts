@@ -1,10 +1,8 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { NotificationPreferences } from '@herald/contracts';
 import {
-  type EventsWritten,
-  isDuplicateKey,
-  outboxFields,
-  outboxWrite,
+  type EventCollection,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -30,11 +28,11 @@ type PreferencesDoc = {
 export class PreferencesCollection implements PreferencesStore {
   static readonly collectionName = 'notification_preferences';
   readonly #collection: Collection<PreferencesDoc>;
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<PreferencesDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<PreferencesDoc>(PreferencesCollection.collectionName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<PreferencesDoc>(PreferencesCollection.collectionName);
+    this.#collection = this.#writes.collection;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -57,21 +55,15 @@ export class PreferencesCollection implements PreferencesStore {
     next: StoredPreferences,
     events: readonly PendingEvent[],
   ): Promise<boolean> {
-    const id = `${userId}:${next.version}`;
-    try {
-      await this.#collection.insertOne({
-        _id: id,
+    return this.#writes.insertOnceWithEvents(
+      {
+        _id: `${userId}:${next.version}`,
         userId,
         version: next.version,
         preferences: next.preferences,
         changedAt: new Date(),
-        ...outboxFields(events),
-      });
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-    this.#written(outboxWrite(PreferencesCollection.collectionName, id, events));
-    return true;
+      },
+      events,
+    );
   }
 }

@@ -1,10 +1,14 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@herald/store';
+import { dayOf, isDuplicateKey, pruneByDay } from '@herald/store';
 import type { RefreshTokenStore } from '../domain/ports.js';
 import type { RefreshToken } from '../domain/refresh-token.js';
 
 /** `_id` is the token's sha256, so a lookup by presented token is a primary-key read. */
-type RefreshTokenDoc = Omit<RefreshToken, 'hash'> & { _id: string };
+type RefreshTokenDoc = Omit<RefreshToken, 'hash'> & {
+  _id: string;
+  /** The UTC day of `expiresAt`: what deleting the expired ones goes by. */
+  expiresDay?: string;
+};
 
 export class RefreshTokensCollection implements RefreshTokenStore {
   static readonly collectionName = 'refresh_tokens';
@@ -18,13 +22,18 @@ export class RefreshTokensCollection implements RefreshTokenStore {
     // The single-use rule: a token can be the parent of one successor only.
     await this.#collection.createIndex({ parent: 1 }, { unique: true });
     await this.#collection.createIndex({ familyId: 1 });
-    await this.#collection.createIndex({ expiresAt: 1 });
+    await this.#collection.createIndex({ expiresDay: 1 });
   }
 
   async insert(token: RefreshToken): Promise<'inserted' | 'parent-used'> {
     const { hash, revokedAt, ...rest } = token;
     try {
-      await this.#collection.insertOne({ _id: hash, ...rest, ...(revokedAt ? { revokedAt } : {}) });
+      await this.#collection.insertOne({
+        _id: hash,
+        ...rest,
+        expiresDay: dayOf(rest.expiresAt),
+        ...(revokedAt ? { revokedAt } : {}),
+      });
       return 'inserted';
     } catch (error) {
       if (isDuplicateKey(error)) return 'parent-used';
@@ -33,7 +42,7 @@ export class RefreshTokensCollection implements RefreshTokenStore {
   }
 
   async byHash(hash: string): Promise<RefreshToken | undefined> {
-    const doc = await this.#collection.findOne({ _id: hash });
+    const doc = await this.#collection.findOne({ _id: hash }, { projection: { expiresDay: 0 } });
     if (!doc) return undefined;
     const { _id, ...rest } = doc;
     return { hash: _id, ...rest };
@@ -52,6 +61,6 @@ export class RefreshTokensCollection implements RefreshTokenStore {
   }
 
   async deleteExpired(now: Date): Promise<number> {
-    return (await this.#collection.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+    return pruneByDay(this.#collection, { day: 'expiresDay', at: 'expiresAt' }, now);
   }
 }

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { EventsWritten } from '@herald/store';
+import type { Outbox } from '@herald/store';
 import type { ApiPorts } from '../domain/ports.js';
 import { AssignmentsCollection } from './assignments-collection.js';
 import { CommentsCollection } from './comments-collection.js';
@@ -7,23 +7,9 @@ import { InvitesCollection } from './invites-collection.js';
 import { MembershipsCollection } from './memberships-collection.js';
 import { PreferencesCollection } from './preferences-collection.js';
 import { RefreshTokensCollection } from './refresh-tokens-collection.js';
-import { RemindersCollection } from './reminders-collection.js';
 import { TasksCollection } from './tasks-collection.js';
 import { UsersCollection } from './users-collection.js';
 import { WorkspacesCollection } from './workspaces-collection.js';
-
-/** Every collection whose documents carry events: the outbox relay must watch each of them. */
-export const outboxCollections = [
-  UsersCollection.collectionName,
-  WorkspacesCollection.collectionName,
-  MembershipsCollection.collectionName,
-  InvitesCollection.collectionName,
-  TasksCollection.collectionName,
-  AssignmentsCollection.collectionName,
-  CommentsCollection.collectionName,
-  RemindersCollection.collectionName,
-  PreferencesCollection.collectionName,
-] as const;
 
 export type MongoStores = Pick<
   ApiPorts,
@@ -39,19 +25,19 @@ export type MongoStores = Pick<
 > & { ensureIndexes(): Promise<void> };
 
 /**
- * The API's MongoDB adapters over one database. Each adapter that writes events tells `written`
- * which document holds them once the write has committed (the relay then reads just that one).
+ * The API's MongoDB adapters over one database. Those that write events make their collections
+ * through `outbox`, which the relay watches and which tells it of each committed write.
  */
-export function mongoStores(db: Db, written: EventsWritten): MongoStores {
-  const users = new UsersCollection(db, written);
+export function mongoStores(db: Db, outbox: Outbox): MongoStores {
+  const users = new UsersCollection(outbox);
   const refreshTokens = new RefreshTokensCollection(db);
-  const workspaces = new WorkspacesCollection(db, written);
-  const memberships = new MembershipsCollection(db, written);
-  const invites = new InvitesCollection(db, written);
-  const tasks = new TasksCollection(db, written);
-  const assignments = new AssignmentsCollection(db, written);
-  const comments = new CommentsCollection(db, written);
-  const preferences = new PreferencesCollection(db, written);
+  const workspaces = new WorkspacesCollection(outbox);
+  const memberships = new MembershipsCollection(outbox);
+  const invites = new InvitesCollection(outbox);
+  const tasks = new TasksCollection(outbox);
+  const assignments = new AssignmentsCollection(outbox);
+  const comments = new CommentsCollection(outbox);
+  const preferences = new PreferencesCollection(outbox);
   return {
     users,
     refreshTokens,

@@ -1,10 +1,9 @@
-import type { Collection, Db, UpdateFilter } from 'mongodb';
+import type { Collection } from 'mongodb';
+import { TaskStatus } from '@herald/contracts';
 import {
-  type EventsWritten,
+  type EventCollection,
   isDuplicateKey,
-  outboxFields,
-  outboxWrite,
-  pushToOutbox,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -28,12 +27,12 @@ export class TasksCollection implements TaskStore {
   readonly #collection: Collection<TaskDoc>;
   readonly #counters: Collection<CounterDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<TaskDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<TaskDoc>(TasksCollection.collectionName);
-    this.#counters = db.collection<CounterDoc>(TasksCollection.countersName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<TaskDoc>(TasksCollection.collectionName);
+    this.#collection = this.#writes.collection;
+    this.#counters = outbox.db.collection<CounterDoc>(TasksCollection.countersName);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -61,27 +60,25 @@ export class TasksCollection implements TaskStore {
 
   async create(task: Task, events: readonly PendingEvent[]): Promise<'created' | 'number-taken'> {
     const { id, assigneeIds, ...rest } = task;
-    try {
-      await this.#collection.insertOne({
-        _id: id,
-        ...rest,
-        assigneeIds: [...assigneeIds],
-        ...outboxFields(events),
-      });
-      this.#written(outboxWrite(TasksCollection.collectionName, id, events));
-      return 'created';
-    } catch (error) {
-      if (isDuplicateKey(error)) return 'number-taken';
-      throw error;
-    }
+    const inserted = await this.#writes.insertOnceWithEvents(
+      { _id: id, ...rest, assigneeIds: [...assigneeIds] },
+      events,
+    );
+    return inserted ? 'created' : 'number-taken';
   }
 
-  /** Tasks past due and not done, for the overdue reminders. */
+  /**
+   * Tasks past due and not done, for the overdue reminders: one equality per open status, so the
+   * done tasks (what grows) are never read; the due date is filtered among the open ones.
+   */
   async overdue(before: Date): Promise<Task[]> {
-    const docs = await this.#collection
-      .find({ status: { $ne: 'done' }, dueDate: { $lt: before } }, withoutOutbox)
-      .toArray();
-    return docs.map(toTask);
+    const open = TaskStatus.options.filter((status) => status !== 'done');
+    const docs = await Promise.all(
+      open.map((status) =>
+        this.#collection.find({ status, dueDate: { $lt: before } }, withoutOutbox).toArray(),
+      ),
+    );
+    return docs.flat().map(toTask);
   }
 
   async byId(id: string): Promise<Task | undefined> {
@@ -95,16 +92,7 @@ export class TasksCollection implements TaskStore {
     changes: TaskChanges,
     events: readonly PendingEvent[],
   ): Promise<boolean> {
-    const update: UpdateFilter<TaskDoc> = {
-      $set: changes,
-      ...(events.length > 0 ? pushToOutbox<TaskDoc>(events) : {}),
-    };
-    const result = await this.#collection.updateOne({ _id: id, status: expectedStatus }, update);
-    const updated = result.matchedCount === 1;
-    if (updated && events.length > 0) {
-      this.#written(outboxWrite(TasksCollection.collectionName, id, events));
-    }
-    return updated;
+    return this.#writes.updateWithEvents(id, { status: expectedStatus }, { $set: changes }, events);
   }
 }
 

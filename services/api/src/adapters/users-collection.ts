@@ -1,10 +1,9 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { AppError } from '@herald/runtime';
 import {
-  type EventsWritten,
-  isDuplicateKey,
-  outboxFields,
-  outboxWrite,
+  type EventCollection,
+  findByKeys,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -18,11 +17,11 @@ export class UsersCollection implements UserStore {
   static readonly collectionName = 'users';
   readonly #collection: Collection<UserDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<UserDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<UserDoc>(UsersCollection.collectionName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<UserDoc>(UsersCollection.collectionName);
+    this.#collection = this.#writes.collection;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -32,11 +31,7 @@ export class UsersCollection implements UserStore {
 
   async create(user: User, events: readonly PendingEvent[]): Promise<void> {
     const { id, ...rest } = user;
-    try {
-      await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
-      this.#written(outboxWrite(UsersCollection.collectionName, id, events));
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+    if (!(await this.#writes.insertOnceWithEvents({ _id: id, ...rest }, events))) {
       const taken =
         (await this.#collection.countDocuments({ email: user.email }, { limit: 1 })) > 0
           ? 'email'
@@ -57,20 +52,12 @@ export class UsersCollection implements UserStore {
 
   async byIds(ids: readonly string[]): Promise<User[]> {
     if (ids.length === 0) return [];
-    const docs = await this.#collection.find({ _id: { $in: [...ids] } }, withoutOutbox).toArray();
-    return docs.map(toUser);
+    return (await findByKeys(this.#collection, '_id', ids, withoutOutbox)).map(toUser);
   }
 
-  /**
-   * The unique `handle` index serves this on MongoDB; FerretDB scans the users for it (it indexes
-   * `_id` lookups only), which grows with the users, not with the comments that mention them.
-   */
+  /** One lookup per handle (the mention cap bounds them), each served by the `handle` index. */
   async byHandles(handles: readonly string[]): Promise<User[]> {
-    if (handles.length === 0) return [];
-    const docs = await this.#collection
-      .find({ handle: { $in: [...handles] } }, withoutOutbox)
-      .toArray();
-    return docs.map(toUser);
+    return (await findByKeys(this.#collection, 'handle', handles, withoutOutbox)).map(toUser);
   }
 }
 

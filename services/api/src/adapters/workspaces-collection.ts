@@ -1,8 +1,8 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
 import {
-  type EventsWritten,
-  outboxFields,
-  outboxWrite,
+  type EventCollection,
+  findByKeys,
+  type Outbox,
   type PendingEvent,
   type WithOutbox,
   withoutOutbox,
@@ -16,17 +16,16 @@ export class WorkspacesCollection implements WorkspaceStore {
   static readonly collectionName = 'workspaces';
   readonly #collection: Collection<WorkspaceDoc>;
 
-  readonly #written: EventsWritten;
+  readonly #writes: EventCollection<WorkspaceDoc>;
 
-  constructor(db: Db, written: EventsWritten) {
-    this.#collection = db.collection<WorkspaceDoc>(WorkspacesCollection.collectionName);
-    this.#written = written;
+  constructor(outbox: Outbox) {
+    this.#writes = outbox.collection<WorkspaceDoc>(WorkspacesCollection.collectionName);
+    this.#collection = this.#writes.collection;
   }
 
   async create(workspace: Workspace, events: readonly PendingEvent[]): Promise<void> {
     const { id, ...rest } = workspace;
-    await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
-    this.#written(outboxWrite(WorkspacesCollection.collectionName, id, events));
+    await this.#writes.insertWithEvents({ _id: id, ...rest }, events);
   }
 
   async byId(id: string): Promise<Workspace | undefined> {
@@ -35,10 +34,7 @@ export class WorkspacesCollection implements WorkspaceStore {
   }
 
   async byIds(ids: readonly string[]): Promise<Workspace[]> {
-    if (ids.length === 0) return [];
-    return (await this.#collection.find({ _id: { $in: [...ids] } }, withoutOutbox).toArray()).map(
-      toWorkspace,
-    );
+    return (await findByKeys(this.#collection, '_id', ids, withoutOutbox)).map(toWorkspace);
   }
 }
 

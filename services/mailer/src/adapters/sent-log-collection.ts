@@ -1,9 +1,10 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@herald/store';
+import { dayOf, isDuplicateKey, pruneByDay } from '@herald/store';
 import type { SentMail } from '../domain/mail.js';
 import type { SentLog } from '../domain/ports.js';
 
-type SentMailDoc = Omit<SentMail, 'key'> & { _id: string };
+/** `day` is the UTC day of `sentAt`: what pruning deletes by. */
+type SentMailDoc = Omit<SentMail, 'key'> & { _id: string; day?: string };
 
 /** MongoDB adapter; `_id` is the (event, recipient) key, so the record is unique by construction. */
 export class SentLogCollection implements SentLog {
@@ -22,12 +23,14 @@ export class SentLogCollection implements SentLog {
    * event, which the processed-events record bounds the same way (`processedEventsKeptMs`).
    */
   async prune(before: Date): Promise<number> {
-    return (await this.#collection.deleteMany({ sentAt: { $lt: before } })).deletedCount;
+    // Made here, not at start: nothing else reads by day, and the first prune is an hour in.
+    await this.#collection.createIndex({ day: 1 });
+    return pruneByDay(this.#collection, { day: 'day', at: 'sentAt' }, before);
   }
 
   async record({ key, ...rest }: SentMail): Promise<void> {
     try {
-      await this.#collection.insertOne({ _id: key, ...rest });
+      await this.#collection.insertOne({ _id: key, ...rest, day: dayOf(rest.sentAt) });
     } catch (error) {
       // A concurrent delivery of the same event recorded it first.
       if (!isDuplicateKey(error)) throw error;
