@@ -18,6 +18,7 @@ export class RefreshTokensCollection implements RefreshTokenStore {
     // The single-use rule: a token can be the parent of one successor only.
     await this.#collection.createIndex({ parent: 1 }, { unique: true });
     await this.#collection.createIndex({ familyId: 1 });
+    await this.#collection.createIndex({ userId: 1 });
     await this.#collection.createIndex({ expiresAt: 1 });
   }
 
@@ -47,6 +48,13 @@ export class RefreshTokensCollection implements RefreshTokenStore {
   async revokeFamily(familyId: string, at: Date): Promise<void> {
     await this.#collection.updateMany(
       { familyId, revokedAt: { $exists: false } },
+      { $set: { revokedAt: at } },
+    );
+  }
+
+  async revokeUser(userId: string, at: Date): Promise<void> {
+    await this.#collection.updateMany(
+      { userId, revokedAt: { $exists: false } },
       { $set: { revokedAt: at } },
     );
   }

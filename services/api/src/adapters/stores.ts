@@ -4,9 +4,11 @@ import type { ApiPorts } from '../domain/ports.js';
 import { AssignmentsCollection } from './assignments-collection.js';
 import { CommentsCollection } from './comments-collection.js';
 import { InvitesCollection } from './invites-collection.js';
+import { LinkTokensCollection } from './link-tokens-collection.js';
 import { MembershipsCollection } from './memberships-collection.js';
 import { PreferencesCollection } from './preferences-collection.js';
 import { RefreshTokensCollection } from './refresh-tokens-collection.js';
+import { RegistrationAttemptsCollection } from './registration-attempts-collection.js';
 import { RemindersCollection } from './reminders-collection.js';
 import { TasksCollection } from './tasks-collection.js';
 import { UsersCollection } from './users-collection.js';
@@ -23,12 +25,16 @@ export const outboxCollections = [
   CommentsCollection.collectionName,
   RemindersCollection.collectionName,
   PreferencesCollection.collectionName,
+  LinkTokensCollection.collectionName,
+  RegistrationAttemptsCollection.collectionName,
 ] as const;
 
 export type MongoStores = Pick<
   ApiPorts,
   | 'users'
   | 'refreshTokens'
+  | 'linkTokens'
+  | 'registrationAttempts'
   | 'workspaces'
   | 'memberships'
   | 'invites'
@@ -45,6 +51,8 @@ export type MongoStores = Pick<
 export function mongoStores(db: Db, written: EventsWritten): MongoStores {
   const users = new UsersCollection(db, written);
   const refreshTokens = new RefreshTokensCollection(db);
+  const linkTokens = new LinkTokensCollection(db, written);
+  const registrationAttempts = new RegistrationAttemptsCollection(db, written);
   const workspaces = new WorkspacesCollection(db, written);
   const memberships = new MembershipsCollection(db, written);
   const invites = new InvitesCollection(db, written);
@@ -55,6 +63,8 @@ export function mongoStores(db: Db, written: EventsWritten): MongoStores {
   return {
     users,
     refreshTokens,
+    linkTokens,
+    registrationAttempts,
     workspaces,
     memberships,
     invites,

@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { AppError } from '@herald/runtime';
 import {
   type EventsWritten,
@@ -6,6 +6,7 @@ import {
   outboxFields,
   outboxWrite,
   type PendingEvent,
+  pushToOutbox,
   type WithOutbox,
   withoutOutbox,
 } from '@herald/store';
@@ -30,18 +31,39 @@ export class UsersCollection implements UserStore {
     await this.#collection.createIndex({ handle: 1 }, { unique: true });
   }
 
-  async create(user: User, events: readonly PendingEvent[]): Promise<void> {
+  async create(user: User, events: readonly PendingEvent[]): Promise<'created' | 'email-taken'> {
     const { id, ...rest } = user;
     try {
       await this.#collection.insertOne({ _id: id, ...rest, ...outboxFields(events) });
       this.#written(outboxWrite(UsersCollection.collectionName, id, events));
+      return 'created';
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      const taken =
-        (await this.#collection.countDocuments({ email: user.email }, { limit: 1 })) > 0
-          ? 'email'
-          : 'handle';
-      throw new AppError('conflict', `that ${taken} is already registered`);
+      if ((await this.#collection.countDocuments({ email: user.email }, { limit: 1 })) > 0) {
+        return 'email-taken';
+      }
+      throw new AppError('conflict', 'that handle is already registered');
+    }
+  }
+
+  async markVerified(id: string, at: Date): Promise<boolean> {
+    // Verifying twice keeps the first time: the filter skips a verified user, whom the count finds.
+    await this.#collection.updateOne(
+      { _id: id, emailVerifiedAt: { $exists: false } },
+      { $set: { emailVerifiedAt: at } },
+    );
+    return (await this.#collection.countDocuments({ _id: id }, { limit: 1 })) > 0;
+  }
+
+  async changePassword(
+    id: string,
+    changes: Pick<User, 'passwordHash' | 'emailVerifiedAt'>,
+    events: readonly PendingEvent[],
+  ): Promise<void> {
+    const update: UpdateFilter<UserDoc> = { $set: changes, ...pushToOutbox<UserDoc>(events) };
+    const result = await this.#collection.updateOne({ _id: id }, update);
+    if (result.matchedCount === 1) {
+      this.#written(outboxWrite(UsersCollection.collectionName, id, events));
     }
   }
 
