@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { verifyUnsubscribeToken } from '@herald/auth';
 import { PermanentFailure } from '@herald/bus';
-import {
-  defaultNotificationPreferences,
-  type NotificationPreferences,
-  type PreferenceKind,
-} from '@herald/contracts';
-import type { MailRequest, OutgoingMail, SentMail } from '../domain/mail.js';
+import type { PreferenceKind } from '@herald/contracts';
+import { fakePorts as setup, unsubscribeSecret as secret } from '../../test/fake-ports.js';
+import type { MailRequest } from '../domain/mail.js';
 import { messageIdFor } from '../domain/message-id.js';
-import type { MailTransport, MailerPorts, SentLog } from '../domain/ports.js';
 import { deliver } from './deliver.js';
 
 const event = { id: '6c1f6f0e-1d0a-4b57-8a0f-3b8f1e6f2a11', type: 'comment.created' } as const;
@@ -17,59 +13,6 @@ const to = (email: string, name?: string): MailRequest => ({
   to: name === undefined ? { email } : { email, name },
   content,
 });
-
-class MemorySentLog implements SentLog {
-  readonly records = new Map<string, SentMail>();
-  async has(key: string) {
-    return this.records.has(key);
-  }
-  async record(sent: SentMail) {
-    if (!this.records.has(sent.key)) this.records.set(sent.key, sent);
-  }
-}
-
-/** Records what it sends; `fail` decides per recipient whether (and how) a send fails. */
-class RecordingTransport implements MailTransport {
-  readonly sent: OutgoingMail[] = [];
-  readonly attempts: string[] = [];
-  fail: (email: string) => Error | undefined = () => undefined;
-  async send(mail: OutgoingMail) {
-    this.attempts.push(mail.to.email);
-    const error = this.fail(mail.to.email);
-    if (error) throw error;
-    this.sent.push(mail);
-  }
-  async close() {}
-}
-
-const secret = 'the-mailer-unit-tests-unsubscribe-secret-0';
-
-function setup(options: { mailto?: string } = {}) {
-  const transport = new RecordingTransport();
-  const sentLog = new MemorySentLog();
-  const stored = new Map<string, NotificationPreferences>();
-  const logged: Record<string, unknown>[] = [];
-  const ports: MailerPorts = {
-    transport,
-    sentLog,
-    from: 'Herald <no-reply@herald.local>',
-    heartbeats: { record: () => Promise.resolve() },
-    now: () => new Date('2025-03-02T10:00:00Z'),
-    preferences: {
-      of: async (userId) => stored.get(userId) ?? defaultNotificationPreferences,
-      record: async ({ userId, preferences }) => void stored.set(userId, preferences),
-    },
-    unsubscribe: { publicUrl: 'https://herald.example/app/', secret, mailto: options.mailto },
-    log: (_message, fields) => logged.push(fields),
-  };
-  /** Turns one kind's e-mail off for a user. */
-  const turnOff = (userId: string, kind: PreferenceKind) =>
-    stored.set(userId, {
-      ...defaultNotificationPreferences,
-      email: { ...defaultNotificationPreferences.email, [kind]: false },
-    });
-  return { transport, sentLog, ports, turnOff, logged };
-}
 
 const subscribed = (email: string, userId: string, kind: PreferenceKind): MailRequest => ({
   ...to(email),
