@@ -118,7 +118,7 @@ afterAll(async () => {
 async function register(label: string) {
   const handle = `${label}${randomBytes(3).toString('hex')}`;
   const email = `${handle}@example.test`;
-  await api.expect(201, 'POST', '/auth/register', {
+  await api.expect(202, 'POST', '/auth/register', {
     email,
     name: label,
     handle,

@@ -13,15 +13,11 @@ const label = 'herald-link.v1.';
  * only the random token id: an event store or broker leak yields no usable link.
  */
 export function linkToken(secret: string, purpose: LinkPurpose, tokenId: string): string {
-  return createHmac('sha256', secret)
-    .update(`${label}${purpose}:${tokenId}`)
-    .digest('base64url');
+  return createHmac('sha256', secret).update(`${label}${purpose}:${tokenId}`).digest('base64url');
 }
 
 /** A token as `linkToken` makes it, for route schemas. */
-export const LinkTokenString = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{43}$/, 'malformed link token');
+export const LinkTokenString = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'malformed link token');
 
 /** The shared secret as an env variable: at least 32 characters (e.g. `openssl rand -base64 32`). */
 export function linkTokenSecretEnv(name: string) {
