@@ -127,6 +127,7 @@ it(
       'task.assigned',
       'task.created',
       'task.status-changed',
+      'user.email-verification-requested',
       'user.registered',
       'workspace.created',
       'workspace.member-invited',
