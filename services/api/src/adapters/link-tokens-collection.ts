@@ -38,9 +38,7 @@ export class LinkTokensCollection implements LinkTokenStore {
 
   async byHash(hash: string): Promise<LinkTokenRecord | undefined> {
     const doc = await this.#collection.findOne({ _id: hash }, withoutOutbox);
-    if (!doc) return undefined;
-    const { _id, outbox: _outbox, ...rest } = doc;
-    return { hash: _id, ...rest };
+    return doc ? toRecord(doc) : undefined;
   }
 
   async spend(record: LinkTokenRecord, at: Date): Promise<'spent' | 'spent-before'> {
@@ -57,4 +55,8 @@ export class LinkTokensCollection implements LinkTokenStore {
       throw error;
     }
   }
+}
+
+function toRecord({ _id, outbox: _outbox, ...rest }: LinkTokenDoc): LinkTokenRecord {
+  return { hash: _id, ...rest };
 }

@@ -47,7 +47,7 @@ describe('registration', () => {
     expect(await h.events('user.registration-attempted')).toEqual([
       {
         user: { userId: ada.id, email: ada.email, name: ada.name },
-        attemptId: expect.any(String),
+        attemptId: expect.any(String) as string,
       },
     ]);
     // The impostor got no account: the owner's password still works, theirs does not.
@@ -74,8 +74,8 @@ describe('registration', () => {
           email: 'newcomer@example.test',
           name: 'Person newcomer',
         },
-        tokenId: expect.any(String),
-        expiresAt: expect.any(String),
+        tokenId: expect.any(String) as string,
+        expiresAt: expect.any(String) as string,
       },
     ]);
     const expiresIn = Date.parse(requested[0]?.expiresAt ?? '') - Date.now();

@@ -31,7 +31,7 @@ describe('register and login', () => {
     const events = await h.events('user.registered');
     expect(events).toEqual([
       {
-        userId: expect.any(String),
+        userId: expect.any(String) as string,
         email: 'ada@example.test',
         name: 'Ada Lovelace',
         handle: 'ada',
