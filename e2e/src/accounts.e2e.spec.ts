@@ -7,7 +7,6 @@ import {
   HeraldClient,
   acceptPathMailedTo,
   deleteNamespace,
-  eventually,
   freePort,
   mongoUrlForTest,
   servers,
@@ -19,6 +18,7 @@ import {
   type TestSmtpServer,
 } from '@herald/testkit';
 import { storedEvents } from './support/effects.js';
+import { handled as handledBy } from './support/processed.js';
 
 const namespace = uniqueNamespace('accounts');
 const dbName = (service: string) =>
@@ -93,14 +93,9 @@ async function openAndSubmit(link: string, form: Record<string, string>): Promis
   return submitted.text();
 }
 
-/** Waits until a consumer has completely handled an event (its processed-events record). */
-function handled(service: 'mailer' | 'notifier', eventId: string) {
-  return eventually(`${service} handled ${eventId}`, () =>
-    db(service)
-      .collection('processed_events')
-      .findOne({ _id: `${service}:${eventId}` as never }),
-  );
-}
+/** Waits until a consumer has completely handled an event. */
+const handled = (service: 'mailer' | 'notifier', eventId: string) =>
+  handledBy(db(service), service, eventId);
 
 describe('accounts, end to end', () => {
   it('register -> verification e-mail -> page -> verified -> accept an invite; an unverified invitee is refused and not told in-app', async () => {
