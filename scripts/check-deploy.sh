@@ -113,6 +113,10 @@ check_chart() {
   render keda-ingress -f "$VALUES_KEDA"
   grep -q '^kind: ScaledObject' "$WORK/keda-ingress.yaml" || die "values-keda-ingress.yaml rendered no ScaledObject"
   grep -q '^kind: Ingress' "$WORK/keda-ingress.yaml" || die "values-keda-ingress.yaml rendered no Ingress"
+  # The mailer scales on the busiest of its queues: the main one and each lane of the contract.
+  for queue in mailer mailer.critical mailer.digest; do
+    grep -q "queueName: \"$queue\"" "$WORK/keda-ingress.yaml" || die "no KEDA trigger on the $queue queue"
+  done
   # The services' Ingress routes the public API only: no catch-all, nothing kept for the cluster.
   "$VENV/bin/python" -c 'import sys, yaml; paths = [p["path"] for o in yaml.safe_load_all(open(sys.argv[1])) if o and o["kind"] == "Ingress" and not o["metadata"]["name"].endswith("-console") for r in o["spec"]["rules"] for p in r["http"]["paths"]]; bad = [p for p in paths if p in ("/", "/metrics", "/heartbeat", "/healthz", "/readyz")]; assert paths and not bad, f"the Ingress routes {bad}"' "$WORK/keda-ingress.yaml" \
     || die "the Ingress must route only the public API paths"

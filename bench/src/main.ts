@@ -12,6 +12,7 @@ import { consumerBenchmark } from './consumer.js';
 import { e2eBenchmark } from './e2e.js';
 import { fanoutBenchmark } from './fanout.js';
 import { growthBenchmark } from './growth.js';
+import { lanesBenchmark } from './lanes.js';
 import { liveBenchmark } from './live.js';
 import type { BenchContext, BenchResult, Benchmark, Servers } from './harness.js';
 import { machineFacts } from './machine.js';
@@ -40,6 +41,7 @@ export const benchmarks: Readonly<Record<string, Benchmark>> = {
   fanout: fanoutBenchmark,
   e2e: e2eBenchmark,
   live: liveBenchmark,
+  lanes: lanesBenchmark,
 };
 
 const usage = `usage: npm run bench -- [--only a,b] [--scale N] [--rounds N] [--write] [--list]

@@ -6,7 +6,7 @@ import { Exchange } from './exchanges.js';
 import {
   liveEvents,
   liveQueue,
-  serviceQueue,
+  serviceQueues,
   services,
   type LiveService,
   type ServiceName,
@@ -149,12 +149,25 @@ function operation(service: ServiceName, action: 'send' | 'receive', type: Event
       : {
           ...common,
           summary: `${service} consumes ${type}.`,
-          description:
-            `Delivered to ${service}'s durable quorum queue \`${serviceQueue(service).queue}\` ` +
-            '(bound by routing key); acked once handled, retried with backoff, then dead-lettered.',
+          description: receiveDescription(service, type),
           bindings: { amqp: { ack: true, bindingVersion: amqpBindingVersion } },
         };
   return [`${service}.${action}.${type}`, entry] as const;
+}
+
+/** Which of the service's queues takes `type`, and how that queue retries. */
+function receiveDescription(service: ServiceName, type: EventType): string {
+  const topology = serviceQueues(service).find((q) =>
+    q.bindings.some((b) => b.routingKey === type),
+  );
+  if (!topology) throw new Error(`${service} consumes ${type} but no queue of it is bound to it`);
+  const { delaysMs, maxAttempts } = topology.retry;
+  const waits = delaysMs.map((ms) => (ms < 1_000 ? `${ms} ms` : `${ms / 1_000} s`)).join(', ');
+  return (
+    `Delivered to ${service}'s durable quorum queue \`${topology.queue}\` (bound by routing key); ` +
+    `acked once handled; a failure is retried after ${waits} (the last wait repeats) for at most ` +
+    `${maxAttempts} attempts, then dead-lettered to \`${topology.deadLetterQueue}\`.`
+  );
 }
 
 /** Receiving a live event: every replica on its own queue, no acks (the store is the truth). */

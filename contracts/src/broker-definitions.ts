@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { catalog, type EventType } from './catalog.js';
 import { Exchange } from './exchanges.js';
-import { liveEvents, liveQueue, serviceQueue, services, type ServiceName } from './topology.js';
+import {
+  consumerQueueTopologies,
+  liveEvents,
+  liveQueue,
+  serviceQueues,
+  services,
+  type ServiceName,
+} from './topology.js';
 
 /** The vhost the chart's services connect to. */
 export const brokerVhost = 'herald';
@@ -102,8 +109,7 @@ export function servicePermission(service: ServiceName): Permission {
   const produced = exchangesOf(spec.produces);
   const own: string[] = [];
   const ownPatterns: string[] = [];
-  if (spec.consumes.length > 0) {
-    const topology = serviceQueue(service);
+  for (const topology of serviceQueues(service)) {
     own.push(topology.queue, topology.retryExchange, topology.deadLetterQueue);
     // Wait queues are named by their delay, which RETRY_DELAYS_MS may change at deploy time.
     ownPatterns.push(`${escape(topology.queue)}\\.wait\\.[0-9]+ms`);
@@ -121,10 +127,7 @@ export function servicePermission(service: ServiceName): Permission {
 
 /** The console lists, replays and purges dead letters: read on every DLQ, write on every retry exchange. */
 function consolePermission(): Permission {
-  const consumers = (Object.keys(services) as ServiceName[]).filter(
-    (s) => services[s].consumes.length > 0,
-  );
-  const topologies = consumers.map((s) => serviceQueue(s));
+  const topologies = consumerQueueTopologies().map((q) => q.topology);
   return {
     user: consoleUser,
     vhost: brokerVhost,

@@ -9,7 +9,7 @@ import {
 } from './broker-definitions.js';
 import { catalog } from './catalog.js';
 import { Exchange } from './exchanges.js';
-import { serviceQueue, services, type ServiceName } from './topology.js';
+import { serviceQueues, services, type ServiceName } from './topology.js';
 
 const matches = (pattern: string, name: string) => new RegExp(pattern).test(name);
 const serviceNames = Object.keys(services) as ServiceName[];
@@ -55,14 +55,13 @@ describe('broker definitions from the contract', () => {
 
   it("lets each consumer configure its own topology's names and no other", () => {
     for (const service of serviceNames.filter((s) => services[s].consumes.length > 0)) {
-      const topology = serviceQueue(service);
       const { configure, read, write } = servicePermission(service);
-      for (const name of [
+      for (const name of serviceQueues(service).flatMap((topology) => [
         topology.queue,
         topology.retryExchange,
         topology.deadLetterQueue,
         ...topology.waitQueues.map((w) => w.name),
-      ]) {
+      ])) {
         for (const pattern of [configure, read, write])
           expect(matches(pattern, name), name).toBe(true);
       }

@@ -71,6 +71,8 @@ export const services = {
   activity: {
     produces: ['digest.compiled'],
     consumes: [
+      'user.registered',
+      'user.notification-preferences-changed',
       'workspace.created',
       'workspace.member-invited',
       'workspace.member-joined',
@@ -138,6 +140,57 @@ export const defaultRetry: RetryPolicy = {
   maxAttempts: 6,
 };
 
+/**
+ * Critical mail (an account can't be used without it): first retry after 0.5 s, then often, for
+ * about an hour and a half (11 waits, ~96 min), so a short SMTP outage delays it by seconds.
+ */
+export const criticalRetry: RetryPolicy = {
+  delaysMs: [500, 2_000, 10_000, 60_000, 300_000, 900_000],
+  maxAttempts: 12,
+};
+
+/** Digests: worth little once late (tomorrow's replaces it), so three tries within a few minutes. */
+export const digestRetry: RetryPolicy = {
+  delaysMs: [30_000, 300_000],
+  maxAttempts: 3,
+};
+
+/**
+ * Queues of a service beyond its main one. A lane takes some of the service's events off the main
+ * queue onto `<service>.<lane>`, with a consumer, prefetch and retry policy of its own, so a backlog
+ * in one lane never waits in front of another (RabbitMQ's quorum queues have no priorities).
+ */
+export const lanes = {
+  mailer: {
+    critical: {
+      consumes: [
+        'user.registered',
+        'user.email-verification-requested',
+        'user.registration-attempted',
+        'user.password-reset-requested',
+        'user.password-changed',
+        'workspace.member-invited',
+      ],
+      retry: criticalRetry,
+      prefetch: 10,
+    },
+    digest: { consumes: ['digest.compiled'], retry: digestRetry, prefetch: 5 },
+  },
+} as const satisfies { readonly [S in ServiceName]?: Record<string, LaneSpec<ConsumedBy<S>>> };
+
+export interface LaneSpec<T extends EventType = EventType> {
+  readonly consumes: readonly T[];
+  readonly retry: RetryPolicy;
+  /** Deliveries a replica works on at once from this lane. */
+  readonly prefetch: number;
+}
+
+/** The lanes table seen without its literal types, for lookups by name. */
+const laneTable: { readonly [service: string]: { readonly [lane: string]: LaneSpec } } = lanes;
+
+export type LanedService = keyof typeof lanes;
+export type LaneOf<S extends LanedService> = keyof (typeof lanes)[S] & string;
+
 /** Everything a consumer declares for one queue, as plain data. */
 export interface QueueTopology<T extends EventType = EventType> {
   readonly queue: string;
@@ -195,11 +248,59 @@ export function queueTopology<T extends EventType>(options: {
   };
 }
 
-/** The queue a service consumes from, named after the service. */
+/** The events of `service` that a lane takes off its main queue. */
+function laneEvents(service: ServiceName): ReadonlySet<EventType> {
+  return new Set(Object.values(laneTable[service] ?? {}).flatMap((lane) => lane.consumes));
+}
+
+/** The main queue of a service, named after it: every event it consumes that no lane takes. */
 export function serviceQueue<S extends ServiceName>(
   service: S,
   options: { readonly namespace?: string; readonly retry?: RetryPolicy } = {},
 ): QueueTopology<ConsumedBy<S>> {
-  const consumes: readonly ConsumedBy<S>[] = services[service].consumes;
+  const laned = laneEvents(service);
+  const all: readonly ConsumedBy<S>[] = services[service].consumes;
+  const consumes = all.filter((type) => !laned.has(type));
   return queueTopology({ queue: service, consumes, ...options });
+}
+
+/** A lane's queue, `<service>.<lane>`, retried by the lane's own policy unless `retry` overrides it. */
+export function laneQueue<S extends LanedService>(
+  service: S,
+  lane: LaneOf<S>,
+  options: { readonly namespace?: string; readonly retry?: RetryPolicy } = {},
+): QueueTopology<ConsumedBy<S>> {
+  const spec = laneSpec(service, lane);
+  const consumed: readonly EventType[] = services[service].consumes;
+  return queueTopology({
+    queue: `${service}.${lane}`,
+    consumes: spec.consumes.filter((type): type is ConsumedBy<S> => consumed.includes(type)),
+    namespace: options.namespace,
+    retry: options.retry ?? spec.retry,
+  });
+}
+
+export function laneSpec<S extends LanedService>(service: S, lane: LaneOf<S>): LaneSpec {
+  const spec = laneTable[service]?.[lane];
+  if (!spec) throw new Error(`${service} has no lane "${lane}"`);
+  return spec;
+}
+
+/** Every queue of one service: its main queue first, then its lanes. */
+export function serviceQueues(
+  service: ServiceName,
+  options: { readonly namespace?: string } = {},
+): QueueTopology[] {
+  if (services[service].consumes.length === 0) return [];
+  const main: QueueTopology = serviceQueue(service, options);
+  // laneSpec checks each name at run time; the casts only widen the literal lane names to strings.
+  const own = Object.keys(laneTable[service] ?? {}) as LaneOf<LanedService>[];
+  return [main, ...own.map((lane) => laneQueue(service as LanedService, lane, options))];
+}
+
+/** Every consuming queue in the contract, by service, main queues before lanes. */
+export function consumerQueueTopologies(options: { readonly namespace?: string } = {}) {
+  return (Object.keys(services) as ServiceName[]).flatMap((service) =>
+    serviceQueues(service, options).map((topology) => ({ service, topology })),
+  );
 }

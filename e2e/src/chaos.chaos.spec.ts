@@ -6,7 +6,7 @@
 // comment has exactly its e-mails, notifications, feed entry and live-stream deliveries.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listDeadLetters, sleep } from '@herald/bus';
-import { serviceQueue } from '@herald/contracts';
+import { serviceQueue, serviceQueues } from '@herald/contracts';
 import { connectMongo } from '@herald/store';
 import {
   HeraldClient,
@@ -285,10 +285,12 @@ it(
     // The broker is rebuilt empty while the outbox holds writes it could not publish. Its queues
     // are drained first: a reset deletes what they hold, which no client could prevent.
     await load.pause();
-    const everyQueue = consumers.flatMap((service) => {
-      const topology = serviceQueue(service, { namespace });
-      return [topology.queue, ...topology.waitQueues.map((w) => w.name)];
-    });
+    const everyQueue = consumers.flatMap((service) =>
+      serviceQueues(service, { namespace }).flatMap((topology) => [
+        topology.queue,
+        ...topology.waitQueues.map((w) => w.name),
+      ]),
+    );
     await drained('every queue drained', everyQueue);
     // The probe is no consumer the contract knows, so nothing can wait for its queue: heartbeats
     // due from the stop until it declares it again are published (late, by catch-up) before the

@@ -37,16 +37,21 @@ function mailsFor(eventId: string): ReceivedMail[] {
 }
 
 /**
- * With PREFETCH=1 the mailer handles its queue in order: once a later event's e-mail arrived,
- * everything published before it has been handled too.
+ * With PREFETCH=1 the mailer handles its main queue in order: once a later comment's e-mail
+ * arrived, every comment published before it has been handled too. (A welcome would not do: it
+ * goes to the critical lane, which never waits for the main queue.)
  */
 async function drain(label: string): Promise<void> {
   const email = `${label}@sentinel.test`;
-  await api.publish('user.registered', {
-    userId: `sentinel-${label}`,
-    email,
-    name: 'Sentinel',
-    handle: `s-${label}`,
+  await api.publish('comment.created', {
+    workspaceId: 'w-sentinel',
+    taskId: 't-sentinel',
+    key: 'WS-0',
+    title: 'Sentinel',
+    commentId: `c-sentinel-${label}`,
+    body: `@s-${label}`,
+    author: { userId: 'u-ada', name: 'Ada', handle: 'ada' },
+    mentions: [{ userId: `sentinel-${label}`, email, name: 'Sentinel', handle: `s-${label}` }],
   });
   await smtp.waitFor((all) => all.some((m) => m.to.includes(email)));
 }
@@ -233,8 +238,10 @@ describe('mailer: events in, e-mails out over SMTP', () => {
           entries: [
             { type: 'task.created', summary: 'Bob created WS-4', at: '2025-03-02T10:15:00Z' },
           ],
+          more: 0,
         },
       ],
+      moreWorkspaces: 0,
     });
     await smtp.waitFor(() => mailsFor(event.id).length === 1);
     const [mail] = mailsFor(event.id);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import type { Publisher } from '@herald/bus';
 import { listDeadLetters, type DeadLetter } from '@herald/bus';
-import { exchangeName, serviceQueue } from '@herald/contracts';
+import { exchangeName, laneQueue } from '@herald/contracts';
 import { TestProducer } from './support/producer.js';
 import {
   deleteNamespace,
@@ -18,7 +18,8 @@ import {
 
 const namespace = uniqueNamespace('mailerfail');
 const mongoUrl = mongoUrlForTest(`${namespace}mailer`);
-const topology = serviceQueue('mailer', { namespace });
+// Every event these tests publish (user.registered) goes to the critical lane.
+const topology = laneQueue('mailer', 'critical', { namespace });
 
 let smtp: TestSmtpServer;
 let mailer: RunningService;

@@ -189,6 +189,7 @@ describe('notification preferences, end to end', () => {
     expect(after).toEqual({
       email: { mentioned: false, assigned: true, overdue: true, digest: true },
       inApp: { mentioned: false, assigned: true, overdue: true, digest: true },
+      digestAt: { hour: 7, timeZone: 'UTC' },
     });
     // One change, one event: the repeated POST changed nothing.
     const changes = (await storedEvents(db('api'))).filter(
@@ -232,8 +233,10 @@ describe('notification preferences, end to end', () => {
           entries: [
             { type: 'task.created', summary: 'ada created a task', at: '2026-01-01T09:00:00Z' },
           ],
+          more: 0,
         },
       ],
+      moreWorkspaces: 0,
     });
     await smtp.waitFor(() => mailsOf(overdue.id).length === 1 && mailsOf(digest.id).length === 1);
     expectUnsubscribable(mailsOf(overdue.id)[0], bob.id, 'overdue');

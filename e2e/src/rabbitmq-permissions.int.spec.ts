@@ -11,7 +11,13 @@ import {
   purgeDeadLetters,
   replayDeadLetters,
 } from '@herald/bus';
-import { RetryRoute, brokerVhostLimits, liveQueue, serviceQueue } from '@herald/contracts';
+import {
+  RetryRoute,
+  brokerVhostLimits,
+  laneQueue,
+  liveQueue,
+  serviceQueue,
+} from '@herald/contracts';
 import { servers } from '@herald/testkit';
 
 const definitions = readFileSync(
@@ -110,6 +116,11 @@ describe('per-service RabbitMQ users', () => {
       mailerTopology.bindings.map((b) => b.exchange),
     );
     expect(await attempt(mailer, (c) => declareQueueTopology(c, mailerTopology))).toBe('ok');
+    for (const lane of ['critical', 'digest'] as const) {
+      const topology = laneQueue('mailer', lane);
+      expect(await attempt(mailer, (c) => declareQueueTopology(c, topology)), lane).toBe('ok');
+      expect(await attempt(notifier, (c) => c.get(topology.queue)), lane).toBe(403);
+    }
     expect(await attempt(notifier, (c) => declareQueueTopology(c, serviceQueue('notifier')))).toBe(
       'ok',
     );

@@ -70,6 +70,14 @@ beforeAll(async () => {
       createdAt: new Date(Date.now() - 40 * 86_400_000),
       expiresAt: new Date(Date.now() - 10 * 86_400_000),
     });
+  // Digests go out at each user's chosen hour: ada and bob choose this one (crossing into the next
+  // hour meanwhile would make it the wrong one, so a test started a minute before waits for it).
+  const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+  if (toNextHour < 90_000) await new Promise((r) => setTimeout(r, toNextHour + 1_000));
+  const digestAt = { hour: new Date().getUTCHours(), timeZone: 'UTC' };
+  for (const person of [ada, bob]) {
+    await person.api.expect(200, 'PUT', '/me/notification-preferences', { digestAt });
+  }
   await new Promise((r) => setTimeout(r, 1_000)); // let the feed settle before the first digest slot
   schedulerSystem = await startSystem({
     namespace,
@@ -84,7 +92,7 @@ beforeAll(async () => {
     },
   });
   Object.assign(system.services, schedulerSystem.services);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await schedulerSystem?.stop();
@@ -141,10 +149,13 @@ it('deletes expired refresh tokens and keeps live ones', async () => {
   expect(refreshed.status).toBe(200);
 });
 
-it('mails a digest to a member with activity from others, and none to people without', async () => {
+it('mails a digest at the chosen hour to a member and to the creator, and none to people without', async () => {
   await eventually('bob digest', () => mailsTo(bob, /digest/i).length > 0, 60_000);
   const digest = mailsTo(bob, /digest/i)[0]!;
   expect(digest.text).toContain('Renew the certificate');
+  // The creator's e-mail comes with workspace.created: bob joining is news for ada.
+  await eventually('ada digest', () => mailsTo(ada, /digest/i).length > 0, 60_000);
+  expect(mailsTo(ada, /digest/i)[0]!.text).toMatch(/BOB joined/i);
   // dan belongs to no workspace: nothing to report, no e-mail.
   expect(mailsTo(dan, /digest/i)).toHaveLength(0);
 });

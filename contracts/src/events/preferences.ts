@@ -17,17 +17,43 @@ export const ChannelPreferences = z.object({
 });
 export type ChannelPreferences = z.infer<typeof ChannelPreferences>;
 
-/** One user's whole preferences: every kind on every channel. */
+/** An IANA time zone name the runtime knows (`Europe/Berlin`, `UTC`). */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'unknown IANA time zone');
+
+/** When a user's daily digest goes out: an hour of the day in their time zone. */
+export const DigestAt = z.object({
+  hour: z.number().int().min(0).max(23),
+  timeZone: TimeZone,
+});
+export type DigestAt = z.infer<typeof DigestAt>;
+
+export const defaultDigestAt: DigestAt = { hour: 7, timeZone: 'UTC' };
+
+/** One user's whole preferences: every kind on every channel, and the hour of their digest. */
 export const NotificationPreferences = z.object({
   email: ChannelPreferences,
   inApp: ChannelPreferences,
+  /** Absent from preferences stored before it existed: those read as the default. */
+  digestAt: DigestAt.default(defaultDigestAt),
 });
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
 
-/** Everything is on until the user turns it off. */
+/** Everything is on until the user turns it off; the digest comes at 07:00 UTC. */
 export const defaultNotificationPreferences: NotificationPreferences = {
   email: { mentioned: true, assigned: true, overdue: true, digest: true },
   inApp: { mentioned: true, assigned: true, overdue: true, digest: true },
+  digestAt: defaultDigestAt,
 };
 
 export const UserNotificationPreferencesChanged = z.object({

@@ -4,7 +4,8 @@ import { Actor, Id, Recipient } from './common.js';
 export const WorkspaceCreated = z.object({
   workspaceId: Id,
   name: z.string().min(1).max(200),
-  owner: Actor,
+  /** The e-mail lets the activity service send the creator digests; older events carry none. */
+  owner: Actor.extend({ email: z.email().optional() }),
 });
 export type WorkspaceCreated = z.infer<typeof WorkspaceCreated>;
 

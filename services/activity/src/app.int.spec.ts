@@ -10,6 +10,7 @@ import type { Handler, HandlerContext } from '@herald/bus';
 import { services, type Event } from '@herald/contracts';
 import { ProcessedEvents, connectMongo, Heartbeats } from '@herald/store';
 import { mongoUrlForTest, testKeys, testLogger, uniqueNamespace } from '@herald/testkit';
+import { DigestSchedulesCollection } from './adapters/digest-schedules-collection.js';
 import { FeedCollection } from './adapters/feed-collection.js';
 import { MembersCollection } from './adapters/members-collection.js';
 import { buildApp } from './app.js';
@@ -47,6 +48,7 @@ beforeEach(async () => {
   ports = {
     feed,
     members,
+    schedules: new DigestSchedulesCollection(db),
     publishDigest: async (data, id) => {
       published.push({ id, data });
     },

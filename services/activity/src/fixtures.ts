@@ -1,6 +1,8 @@
 import {
   createEvent,
+  defaultNotificationPreferences,
   type CommentCreated,
+  type DigestAt,
   type Event,
   type EventData,
   type Recipient,
@@ -30,7 +32,7 @@ export const events = {
       {
         workspaceId,
         name: `Space ${workspaceId}`,
-        owner: { userId: owner.userId, name: owner.name },
+        owner: { userId: owner.userId, name: owner.name, email: owner.email },
       },
       time,
     ),
@@ -94,5 +96,28 @@ export const events = {
         mentions: mentions.map((m) => ({ ...m, handle: m.name.toLowerCase() })),
       } satisfies CommentCreated,
       time,
+    ),
+  userRegistered: (user: Recipient, time = at(0)) =>
+    event(
+      'user.registered',
+      { userId: user.userId, email: user.email, name: user.name, handle: user.name.toLowerCase() },
+      time,
+    ),
+  preferencesChanged: (user: Recipient, digestAt: DigestAt, version: number, time = at(7)) =>
+    event(
+      'user.notification-preferences-changed',
+      {
+        userId: user.userId,
+        preferences: { ...defaultNotificationPreferences, digestAt },
+        version,
+      },
+      time,
+    ),
+  digestDue: (slot: Date) =>
+    createEvent(
+      'schedule.daily-digest.due',
+      { schedule: 'daily-digest', slot: slot.toISOString(), fencingToken: 1 },
+      'scheduler',
+      { time: slot },
     ),
 };

@@ -14,6 +14,7 @@ import {
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { FeedCollection } from './adapters/feed-collection.js';
+import { DigestSchedulesCollection } from './adapters/digest-schedules-collection.js';
 import { MembersCollection } from './adapters/members-collection.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -28,8 +29,10 @@ const verifier = await createTokenVerifier(config.JWT_PUBLIC_KEY);
 const { client, db } = await connectMongo(config.MONGO_URL, 'herald-activity');
 const feed = new FeedCollection(db);
 const members = new MembersCollection(db);
+const schedules = new DigestSchedulesCollection(db);
 await feed.ensureIndexes();
 await members.ensureIndexes();
+await schedules.ensureIndexes();
 const heartbeats = new Heartbeats(db, (slot) =>
   metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
 );
@@ -46,6 +49,7 @@ const publisher = new Publisher({
 const ports: ActivityHandlerPorts = {
   feed,
   members,
+  schedules,
   heartbeats,
   now: () => new Date(),
   publishDigest: async (data, id) => {

@@ -358,7 +358,7 @@ describe('console pages', () => {
       headers: { ...bearer, accept: 'text/html' },
     });
     expect(html.headers['content-type']).toContain('text/html');
-    expect(html.body).toContain('no consuming service');
+    expect(html.body).toContain('no consuming queue');
   });
 
   it('replays a whole DLQ in the background and tells the page a replay is running', async () => {

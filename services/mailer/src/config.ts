@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { linkTokenSecretEnv, unsubscribeSecretEnv } from '@herald/auth';
-import { defaultRetry } from '@herald/contracts';
+import { defaultRetry, type RetryPolicy } from '@herald/contracts';
 import {
   CommonEnv,
   RetryEnv,
@@ -54,6 +54,15 @@ export const MailerEnv = CommonEnv.extend({
     unsetIfEmpty,
     z.coerce.number().int().min(1).max(100).default(5),
   ),
+  /**
+   * E-mails a second for the whole installation, shared by every replica through the store (a
+   * replica count is not known ahead under autoscaling, so the budget is not split). Unset: as
+   * fast as SMTP takes them.
+   */
+  SMTP_RATE_PER_SECOND: z.preprocess(
+    unsetIfEmpty,
+    z.coerce.number().int().min(1).max(10_000).optional(),
+  ),
   /** The API's public URL: base of unsubscribe, verification and password-reset links. */
   PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url().default('http://localhost:3000')),
   /** Signs unsubscribe links; the API holds the same secret to check them. */
@@ -71,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     ...parsed,
     MONGO_URL: mongoUrlFor(parsed.MONGO_URL, 'mailer'),
     retry: retryPolicyFromEnv(parsed, defaultRetry),
+    /** A lane's retry policy from the contract, under the same overrides (tests shorten all waits). */
+    laneRetry: (policy: RetryPolicy) => retryPolicyFromEnv(parsed, policy),
   };
 }
 export type MailerConfig = ReturnType<typeof loadConfig>;

@@ -1,6 +1,6 @@
 // Composition root: config, clients, handlers, HTTP, signals.
 import { BrokerConnection, Consumer } from '@herald/bus';
-import { serviceQueue, services } from '@herald/contracts';
+import { laneQueue, laneSpec, lanes, serviceQueue, type LaneOf } from '@herald/contracts';
 import { createLogger, createMetrics, observeConsumer, onShutdown } from '@herald/runtime';
 import {
   Heartbeats,
@@ -15,10 +15,12 @@ import {
 } from '@herald/store';
 import { stopTracing } from '@herald/telemetry';
 import { createOutboxTransport, createSmtpTransport } from './adapters/nodemailer-transport.js';
+import { SendSlotsCollection } from './adapters/send-slots-collection.js';
 import { SentLogCollection } from './adapters/sent-log-collection.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { MailTransport, MailerPorts } from './domain/ports.js';
+import { createSendGate } from './domain/send-gate.js';
 import { handlers } from './handlers/index.js';
 
 const config = loadConfig();
@@ -48,15 +50,33 @@ const transport: MailTransport = config.SMTP_URL
     })
   : createOutboxTransport({ dir: config.MAIL_OUTBOX_DIR, logger });
 logger.info(
-  config.SMTP_URL ? { smtp: new URL(config.SMTP_URL).host } : { outbox: config.MAIL_OUTBOX_DIR },
+  {
+    ...(config.SMTP_URL
+      ? { smtp: new URL(config.SMTP_URL).host }
+      : { outbox: config.MAIL_OUTBOX_DIR }),
+    ratePerSecond: config.SMTP_RATE_PER_SECOND ?? 'unlimited',
+  },
   config.SMTP_URL ? 'sending over SMTP' : 'no SMTP_URL: writing e-mails as .eml files',
 );
+
+const sendSlots = config.SMTP_RATE_PER_SECOND
+  ? new SendSlotsCollection(db, config.SMTP_RATE_PER_SECOND)
+  : undefined;
+const slotPruning = sendSlots
+  ? startPruning({
+      records: { 'send slots': sendSlots },
+      keepMs: 60_000,
+      everyMs: 60_000,
+      logger,
+    })
+  : undefined;
 
 const heartbeats = new Heartbeats(db, (slot) =>
   metrics.lastHeartbeatSeconds.set(slot.getTime() / 1_000),
 );
 const ports: MailerPorts = {
   transport,
+  gate: createSendGate({ slots: sendSlots }),
   sentLog,
   from: config.MAIL_FROM,
   heartbeats,
@@ -76,40 +96,57 @@ const connection = new BrokerConnection({
   name: `${config.HERALD_NAMESPACE}mailer`,
   logger,
 });
-const topology = serviceQueue('mailer', {
-  namespace: config.HERALD_NAMESPACE,
-  retry: config.retry,
-});
-const consumer = new Consumer({
-  connection,
-  topology,
-  name: 'mailer',
-  logger,
+// One consumer per lane: critical mail never waits behind a backlog of digests or mentions.
+const main = {
+  topology: serviceQueue('mailer', { namespace: config.HERALD_NAMESPACE, retry: config.retry }),
   prefetch: config.PREFETCH,
-  outage: storeOutage(db),
+};
+const laneConsumers = (Object.keys(lanes.mailer) as LaneOf<'mailer'>[]).map((lane) => {
+  const spec = laneSpec('mailer', lane);
+  return {
+    topology: laneQueue('mailer', lane, {
+      namespace: config.HERALD_NAMESPACE,
+      retry: config.laneRetry(spec.retry),
+    }),
+    prefetch: spec.prefetch,
+  };
 });
-// Each event runs its handler once (processed-events record); the sent-log covers partial sends.
-subscribeOnce(consumer, {
-  handlers,
-  types: services.mailer.consumes,
-  ports,
-  processed,
-  consumer: 'mailer',
+const consumers = [main, ...laneConsumers].map(({ topology, prefetch }) => {
+  const consumer = new Consumer({
+    connection,
+    topology,
+    name: 'mailer',
+    logger,
+    prefetch,
+    outage: storeOutage(db),
+  });
+  // Each event runs its handler once (processed-events record); the sent-log covers partial sends.
+  subscribeOnce(consumer, {
+    handlers,
+    types: topology.bindings.map((b) => b.routingKey),
+    ports,
+    processed,
+    consumer: 'mailer',
+  });
+  observeConsumer(consumer, metrics, topology.queue);
+  return consumer;
 });
-
-observeConsumer(consumer, metrics, topology.queue);
 
 const app = buildApp({
   logger,
   metrics,
   heartbeats: () => heartbeats.status(),
-  readiness: { broker: () => consumer.consuming, store: () => mongoReachable(db) },
+  readiness: {
+    broker: () => consumers.every((c) => c.consuming),
+    store: () => mongoReachable(db),
+  },
 });
 
 onShutdown(
   {
-    'drain consumer': () => consumer.stop(config.SHUTDOWN_DEADLINE_MS - 1_000),
-    'stop pruning': () => pruning.stop(),
+    'drain consumers': () =>
+      Promise.all(consumers.map((c) => c.stop(config.SHUTDOWN_DEADLINE_MS - 1_000))),
+    'stop pruning': () => Promise.all([pruning.stop(), slotPruning?.stop()]),
     'close HTTP': () => app.close(),
     'close SMTP transport': () => transport.close(),
     'close broker connection': () => connection.close(),
@@ -121,5 +158,5 @@ onShutdown(
 );
 
 connection.start();
-await consumer.start();
+await Promise.all(consumers.map((c) => c.start()));
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -5,6 +5,7 @@ import {
 } from '@herald/contracts';
 import type { OutgoingMail, SentMail } from '../src/domain/mail.js';
 import type { MailTransport, MailerPorts, SentLog } from '../src/domain/ports.js';
+import type { SendGate, SendPriority } from '../src/domain/send-gate.js';
 
 export class MemorySentLog implements SentLog {
   readonly records = new Map<string, SentMail>();
@@ -30,6 +31,21 @@ export class RecordingTransport implements MailTransport {
   async close() {}
 }
 
+/** Lets every send through and records what it was asked. */
+export class RecordingGate implements SendGate {
+  readonly events: string[] = [];
+  async acquire(priority: SendPriority) {
+    this.events.push(`acquire ${priority}`);
+  }
+  throttled() {
+    this.events.push('throttled');
+    return 2_000;
+  }
+  sent() {
+    this.events.push('sent');
+  }
+}
+
 export const unsubscribeSecret = 'the-mailer-unit-tests-unsubscribe-secret-0';
 export const linkTokenSecret = 'the-mailer-unit-tests-link-token-secret-00';
 
@@ -39,8 +55,10 @@ export function fakePorts(options: { mailto?: string } = {}) {
   const sentLog = new MemorySentLog();
   const stored = new Map<string, NotificationPreferences>();
   const logged: Record<string, unknown>[] = [];
+  const gate = new RecordingGate();
   const ports: MailerPorts = {
     transport,
+    gate,
     sentLog,
     from: 'Herald <no-reply@herald.local>',
     heartbeats: { record: () => Promise.resolve() },
@@ -63,5 +81,5 @@ export function fakePorts(options: { mailto?: string } = {}) {
       ...defaultNotificationPreferences,
       email: { ...defaultNotificationPreferences.email, [kind]: false },
     });
-  return { transport, sentLog, ports, turnOff, logged };
+  return { transport, sentLog, ports, turnOff, logged, gate };
 }

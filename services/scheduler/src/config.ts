@@ -22,8 +22,6 @@ export const SchedulerEnv = CommonEnv.extend({
   LEASE_RENEW_MS: z.coerce.number().int().min(100).default(5_000),
   /** Unique per replica; the pod name in Kubernetes. */
   HOLDER_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
-  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
-  DIGEST_TIMEZONE: z.string().default('UTC'),
   /** JSON array replacing the default schedules (tests use one that fires every second). */
   SCHEDULES: SchedulesJson.optional(),
   TICK_MS: z.coerce.number().int().min(50).default(250),
@@ -56,9 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     ...parsed,
     MONGO_URL: mongoUrlFor(parsed.MONGO_URL, 'scheduler'),
-    schedules:
-      parsed.SCHEDULES ??
-      defaultSchedules({ digestHour: parsed.DIGEST_HOUR, digestTimezone: parsed.DIGEST_TIMEZONE }),
+    schedules: parsed.SCHEDULES ?? defaultSchedules(),
   };
 }
 export type SchedulerConfig = ReturnType<typeof loadConfig>;

@@ -1,8 +1,8 @@
-// `npm run dlq -- <service> <list|show|replay|purge> [message-id | --all] [--rate N]`
-// Operates on a service's dead-letter queue on the broker at RABBITMQ_URL.
+// `npm run dlq -- <queue> <list|show|replay|purge> [message-id | --all] [--rate N]`
+// Operates on a consuming queue's dead-letter queue on the broker at RABBITMQ_URL.
 import { parseArgs } from 'node:util';
 import { connect } from 'amqplib';
-import { queueTopology, services, type ServiceName } from '@herald/contracts';
+import { consumerQueueTopologies } from '@herald/contracts';
 import {
   DeadLetterQueueMissing,
   ReplayQueueMissing,
@@ -13,11 +13,19 @@ import {
   type Selector,
 } from '../dlq.js';
 
-const usage = `usage: npm run dlq -- <service> <command> [options]
-  services: ${Object.keys(services).join(', ')}
+const namespace = process.env.HERALD_NAMESPACE ?? '';
+const queues = new Map(
+  consumerQueueTopologies({ namespace }).map(({ topology }) => [
+    topology.queue.slice(namespace.length),
+    topology,
+  ]),
+);
+
+const usage = `usage: npm run dlq -- <queue> <command> [options]
+  queues: ${[...queues.keys()].join(', ')}
   list                      one line per dead-lettered message (oldest first)
   show <message-id>         everything about one message, body included
-  replay <message-id>|--all back to the service's queue with a fresh attempt count
+  replay <message-id>|--all back to its queue with a fresh attempt count
         [--rate N]          at most N messages a second (default 50)
   purge <message-id>|--all  delete from the DLQ
 env: RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672), HERALD_NAMESPACE`;
@@ -39,13 +47,8 @@ if (values.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
-const [service, command, id] = positionals;
-if (!service || !Object.hasOwn(services, service)) fail(`unknown service "${service ?? ''}"`);
-const topology = queueTopology({
-  queue: service,
-  consumes: services[service as ServiceName].consumes,
-  namespace: process.env.HERALD_NAMESPACE ?? '',
-});
+const [queue, command, id] = positionals;
+const topology = queues.get(queue ?? '') ?? fail(`unknown queue "${queue ?? ''}"`);
 
 function selector(): Selector {
   if (values.all) return { all: true };

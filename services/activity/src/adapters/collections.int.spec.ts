@@ -8,6 +8,7 @@ import type { ActivityHandlerPorts } from '../domain/ports.js';
 import type { DigestCompiled } from '@herald/contracts';
 import { ada, at, bob, cyd, events } from '../fixtures.js';
 import { activityHandlers } from '../handlers/index.js';
+import { DigestSchedulesCollection } from './digest-schedules-collection.js';
 import { FeedCollection } from './feed-collection.js';
 import { MembersCollection } from './members-collection.js';
 
@@ -15,6 +16,7 @@ let client: MongoClient;
 let db: Db;
 let feed: FeedCollection;
 let members: MembersCollection;
+let schedules: DigestSchedulesCollection;
 let ports: ActivityHandlerPorts;
 /** What the digest handler published, as the broker would have received it. */
 const published: { id: string; data: DigestCompiled }[] = [];
@@ -23,11 +25,15 @@ beforeEach(async () => {
   ({ client, db } = await connectMongo(mongoUrlForTest(uniqueNamespace('activity')), 'test'));
   feed = new FeedCollection(db);
   members = new MembersCollection(db);
+  schedules = new DigestSchedulesCollection(db);
   await feed.ensureIndexes();
   await members.ensureIndexes();
+  await schedules.ensureIndexes();
+  published.length = 0;
   ports = {
     feed,
     members,
+    schedules,
     publishDigest: async (data, id) => {
       published.push({ id, data });
     },
@@ -40,6 +46,12 @@ afterEach(async () => {
   await db.dropDatabase();
   await client.close();
 });
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const found: T[] = [];
+  for await (const item of items) found.push(item);
+  return found;
+}
 
 function entry(eventId: string, workspaceId: string, minute: number): FeedEntry {
   return {
@@ -57,10 +69,10 @@ describe('FeedCollection', () => {
     await feed.record(entry('e1', 'w1', 1));
     await feed.record({ ...entry('e1', 'w1', 1), summary: 'changed' });
 
-    expect(await feed.between(at(0), at(60))).toEqual([entry('e1', 'w1', 1)]);
+    expect(await all(feed.window('w1', at(0), at(60)))).toEqual([entry('e1', 'w1', 1)]);
   });
 
-  it('reads a window oldest first, from its start up to but not including its end', async () => {
+  it("reads one workspace's window oldest first, from its start up to but not including its end", async () => {
     for (const [id, minute] of [
       ['before', 9],
       ['start', 10],
@@ -71,9 +83,9 @@ describe('FeedCollection', () => {
       await feed.record(entry(id, id === 'b' ? 'w2' : 'w1', minute));
     }
 
-    const found = await feed.between(at(10), at(20));
+    const found = await all(feed.window('w1', at(10), at(20)));
 
-    expect(found.map((e) => e.eventId)).toEqual(['start', 'a', 'b']);
+    expect(found.map((e) => e.eventId)).toEqual(['start', 'a']);
   });
 
   it('round-trips an entry with and without a subject', async () => {
@@ -101,7 +113,7 @@ describe('MembersCollection', () => {
     await members.rememberEmails('w1', [{ userId: 'u-ada', email: 'ada@example.test' }]);
     await members.add({ ...owner, workspaceName: 'Renamed', since: at(30) });
 
-    expect(await members.ofWorkspaces(['w1'])).toEqual([
+    expect(await members.ofUsers(['u-ada', 'u-nobody'])).toEqual([
       { ...owner, workspaceName: 'Renamed', email: 'ada@example.test' },
     ]);
     expect(await members.isMember('w1', 'u-ada')).toBe(true);
@@ -109,6 +121,8 @@ describe('MembersCollection', () => {
     expect(await members.isMember('w2', 'u-ada')).toBe(false);
   });
 });
+
+const everyone = [ada.userId, bob.userId, cyd.userId];
 
 describe('compileDigests against the store', () => {
   it('gives each member what others did in their workspaces during the window', async () => {
@@ -127,7 +141,7 @@ describe('compileDigests against the store', () => {
     await h['task.status-changed'](moved, ports);
     await h['task.created'](tooLate, ports);
 
-    const digests = await compileDigests(at(10), at(60), ports);
+    const digests = await compileDigests(everyone, { since: at(10), until: at(60) }, ports);
 
     expect(
       digests.map((d) => ({
@@ -136,7 +150,7 @@ describe('compileDigests against the store', () => {
       })),
     ).toEqual([
       {
-        // The owner's e-mail was learned from the assignment.
+        // The creator's e-mail came with workspace.created.
         to: { userId: 'u-ada', name: 'Ada', email: 'ada@example.test' },
         workspaces: [['Space w1', ['Bob assigned WS-3 “Fix login” to Ada']]],
       },
@@ -154,6 +168,56 @@ describe('compileDigests against the store', () => {
   it('compiles nothing for a quiet window', async () => {
     await activityHandlers['workspace.created'](events.workspaceCreated('w1', ada, at(0)), ports);
 
-    expect(await compileDigests(at(10), at(20), ports)).toEqual([]);
+    expect(await compileDigests(everyone, { since: at(10), until: at(20) }, ports)).toEqual([]);
+  });
+});
+
+describe('digests at the hour each user chose', () => {
+  /** 07:00 UTC on 2025-03-02: 08:00 in Berlin (winter time). */
+  const slot = new Date('2025-03-02T07:00:00Z');
+  const due = (at: Date) =>
+    activityHandlers['schedule.daily-digest.due'](events.digestDue(at), ports);
+
+  async function twoUsersOneWorkspace() {
+    const h = activityHandlers;
+    await h['user.registered'](events.userRegistered(ada), ports);
+    await h['user.registered'](events.userRegistered(bob), ports);
+    await h['workspace.created'](events.workspaceCreated('w1', ada, at(0)), ports);
+    await h['workspace.member-joined'](events.memberJoined('w1', bob, at(1)), ports);
+    await h['task.created'](events.taskCreated('w1', cyd, at(10)), ports);
+  }
+
+  it('sends the default 07:00 UTC digest to the creator and to members', async () => {
+    await twoUsersOneWorkspace();
+    await due(slot);
+    expect(published.map((p) => p.data.recipient.email).sort()).toEqual([
+      'ada@example.test',
+      'bob@example.test',
+    ]);
+    await due(new Date('2025-03-02T08:00:00Z'));
+    expect(published).toHaveLength(2);
+  });
+
+  it('sends a user their digest at the hour they chose in their time zone, and only then', async () => {
+    await twoUsersOneWorkspace();
+    await activityHandlers['user.notification-preferences-changed'](
+      events.preferencesChanged(bob, { hour: 3, timeZone: 'America/New_York' }, 1),
+      ports,
+    );
+    await due(slot);
+    expect(published.map((p) => p.data.recipient.userId)).toEqual(['u-ada']);
+    // 08:00 UTC is 03:00 in New York in March (before daylight saving time starts).
+    await due(new Date('2025-03-02T08:00:00Z'));
+    expect(published.map((p) => p.data.recipient.userId)).toEqual(['u-ada', 'u-bob']);
+  });
+
+  it('keeps the choice of the highest preferences version, whatever the order they arrive in', async () => {
+    await twoUsersOneWorkspace();
+    const change = activityHandlers['user.notification-preferences-changed'];
+    await change(events.preferencesChanged(ada, { hour: 8, timeZone: 'Europe/Berlin' }, 3), ports);
+    await change(events.preferencesChanged(ada, { hour: 9, timeZone: 'UTC' }, 2), ports);
+    expect(await schedules.zones()).toEqual(expect.arrayContaining(['UTC', 'Europe/Berlin']));
+    expect(await all(schedules.due('Europe/Berlin|8'))).toEqual(['u-ada']);
+    expect(await all(schedules.due('UTC|9'))).toEqual([]);
   });
 });

@@ -31,7 +31,6 @@ export class FeedCollection implements FeedStore {
 
   async ensureIndexes(): Promise<void> {
     await this.#collection.createIndex({ workspaceId: 1, at: -1, _id: -1 });
-    await this.#collection.createIndex({ at: 1 });
   }
 
   async record(entry: FeedEntry): Promise<void> {
@@ -68,11 +67,14 @@ export class FeedCollection implements FeedStore {
     return docs.map(toEntry);
   }
 
-  async between(since: Date, until: Date): Promise<FeedEntry[]> {
-    const docs = await this.#collection
-      .find({ at: { $gte: since, $lt: until } })
-      .sort({ at: 1, _id: 1 })
-      .toArray();
-    return docs.map(toEntry);
+  /**
+   * Equality on the workspace, then its entries of the window by the (workspaceId, at) index: one
+   * workspace's feed, never every workspace's.
+   */
+  async *window(workspaceId: string, since: Date, until: Date): AsyncIterable<FeedEntry> {
+    const cursor = this.#collection
+      .find({ workspaceId, at: { $gte: since, $lt: until } })
+      .sort({ at: 1, _id: 1 });
+    for await (const doc of cursor) yield toEntry(doc);
   }
 }

@@ -28,6 +28,7 @@ export class MembersCollection implements MemberStore {
 
   async ensureIndexes(): Promise<void> {
     await this.#collection.createIndex({ workspaceId: 1 });
+    await this.#collection.createIndex({ userId: 1 });
   }
 
   async add(member: Member): Promise<void> {
@@ -50,9 +51,9 @@ export class MembersCollection implements MemberStore {
     return found > 0;
   }
 
-  async ofWorkspaces(workspaceIds: readonly string[]): Promise<Member[]> {
-    if (workspaceIds.length === 0) return [];
-    const docs = await this.#collection.find({ workspaceId: { $in: [...workspaceIds] } }).toArray();
+  async ofUsers(userIds: readonly string[]): Promise<Member[]> {
+    if (userIds.length === 0) return [];
+    const docs = await this.#collection.find({ userId: { $in: [...userIds] } }).toArray();
     return docs.map(toMember);
   }
 

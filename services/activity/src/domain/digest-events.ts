@@ -16,7 +16,7 @@ export function digestEvents(
   slot: Date,
 ): { id: string; data: DigestCompiled }[] {
   const day = new Date(slot.getTime() - 1).toISOString().slice(0, 10);
-  return digests.flatMap(({ recipient, workspaces }) =>
+  return digests.flatMap(({ recipient, workspaces, moreWorkspaces }) =>
     recipient.email === undefined
       ? []
       : [
@@ -33,7 +33,9 @@ export function digestEvents(
                   summary: e.summary,
                   at: e.at.toISOString(),
                 })),
+                more: w.more,
               })),
+              moreWorkspaces,
             },
           },
         ],

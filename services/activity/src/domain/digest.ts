@@ -1,3 +1,4 @@
+import { digestEntriesPerWorkspace, digestWorkspacesPerRecipient } from '@herald/contracts';
 import type { FeedEntry } from './feed-entry.js';
 import type { Member } from './member.js';
 import type { FeedStore, MemberStore } from './ports.js';
@@ -12,30 +13,19 @@ export interface DigestRecipient {
 export interface WorkspaceDigest {
   readonly workspaceId: string;
   readonly name: string;
-  /** Oldest first; never empty. */
+  /** Oldest first; never empty; at most `digestEntriesPerWorkspace`. */
   readonly entries: readonly FeedEntry[];
+  /** Entries of the period beyond those listed. */
+  readonly more: number;
 }
 
 /** One member's activity of a period: what others did in the workspaces they belong to. */
 export interface Digest {
   readonly recipient: DigestRecipient;
-  /** Ordered by workspace name; never empty. */
+  /** Ordered by workspace name; never empty; at most `digestWorkspacesPerRecipient`. */
   readonly workspaces: readonly WorkspaceDigest[];
-}
-
-function chronological(a: FeedEntry, b: FeedEntry): number {
-  return a.at.getTime() - b.at.getTime() || (a.eventId < b.eventId ? -1 : 1);
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
+  /** Workspaces with news beyond those listed. */
+  readonly moreWorkspaces: number;
 }
 
 /** The record to address a member by: one that carries an e-mail if any does. */
@@ -45,46 +35,67 @@ function recipientOf(memberships: readonly Member[]): DigestRecipient | undefine
   return { userId: best.userId, name: best.name, ...(best.email && { email: best.email }) };
 }
 
-/**
- * Pure: per member, the entries of their workspaces, leaving out what the member did themselves.
- * Members with nothing to read get no digest; workspaces with nothing for a member are left out.
- */
-export function buildDigests(members: readonly Member[], entries: readonly FeedEntry[]): Digest[] {
-  const byWorkspace = groupBy([...entries].sort(chronological), (e) => e.workspaceId);
-  const digests: Digest[] = [];
-  for (const [userId, memberships] of groupBy(members, (m) => m.userId)) {
-    const recipient = recipientOf(memberships);
-    if (!recipient) continue;
-    const workspaces = memberships
-      .map((m) => ({
-        workspaceId: m.workspaceId,
-        name: m.workspaceName,
-        entries: (byWorkspace.get(m.workspaceId) ?? []).filter((e) => e.actor.userId !== userId),
-      }))
-      .filter((w) => w.entries.length > 0)
-      .sort((a, b) => a.name.localeCompare(b.name) || (a.workspaceId < b.workspaceId ? -1 : 1));
-    if (workspaces.length > 0) digests.push({ recipient, workspaces });
-  }
-  return digests.sort((a, b) => (a.recipient.userId < b.recipient.userId ? -1 : 1));
+function byName(a: WorkspaceDigest, b: WorkspaceDigest): number {
+  return a.name.localeCompare(b.name) || (a.workspaceId < b.workspaceId ? -1 : 1);
 }
 
 /** What compiling digests reads. */
 export interface DigestPorts {
-  readonly feed: Pick<FeedStore, 'between'>;
-  readonly members: Pick<MemberStore, 'ofWorkspaces'>;
+  readonly feed: Pick<FeedStore, 'window'>;
+  readonly members: Pick<MemberStore, 'ofUsers'>;
 }
 
-/** The digests of the window since <= at < until, from the feed and the current memberships. */
+/**
+ * The digests of `userIds` for the window since <= at < until, leaving out what each did
+ * themselves. Reads workspace by workspace, each entry once however many of the users belong
+ * there, and keeps only what the digests will show (the first entries and a count of the rest),
+ * so memory grows with the users and their workspaces, never with a day's activity. Users with
+ * nothing to read get no digest.
+ */
 export async function compileDigests(
-  since: Date,
-  until: Date,
+  userIds: readonly string[],
+  window: { readonly since: Date; readonly until: Date },
   ports: DigestPorts,
 ): Promise<Digest[]> {
+  const { since, until } = window;
   if (!(since.getTime() < until.getTime())) {
     throw new RangeError(`empty digest window: ${since.toISOString()} .. ${until.toISOString()}`);
   }
-  const entries = await ports.feed.between(since, until);
-  if (entries.length === 0) return [];
-  const workspaceIds = [...new Set(entries.map((e) => e.workspaceId))];
-  return buildDigests(await ports.members.ofWorkspaces(workspaceIds), entries);
+  const memberships = await ports.members.ofUsers(userIds);
+  const byWorkspace = new Map<string, Member[]>();
+  const byUser = new Map<string, Member[]>();
+  for (const m of memberships) {
+    byWorkspace.set(m.workspaceId, [...(byWorkspace.get(m.workspaceId) ?? []), m]);
+    byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), m]);
+  }
+  /** Per user, per workspace: the entries kept and how many more there were. */
+  const kept = new Map<string, Map<string, { entries: FeedEntry[]; more: number }>>();
+  for (const [workspaceId, members] of byWorkspace) {
+    for await (const entry of ports.feed.window(workspaceId, since, until)) {
+      for (const { userId } of members) {
+        if (entry.actor.userId === userId) continue;
+        const own = kept.get(userId) ?? new Map<string, { entries: FeedEntry[]; more: number }>();
+        kept.set(userId, own);
+        const part = own.get(workspaceId) ?? { entries: [], more: 0 };
+        own.set(workspaceId, part);
+        if (part.entries.length < digestEntriesPerWorkspace) part.entries.push(entry);
+        else part.more++;
+      }
+    }
+  }
+  const digests: Digest[] = [];
+  for (const [userId, parts] of kept) {
+    const recipient = recipientOf(byUser.get(userId) ?? []);
+    if (!recipient) continue;
+    const names = new Map((byUser.get(userId) ?? []).map((m) => [m.workspaceId, m.workspaceName]));
+    const workspaces = [...parts]
+      .map(([workspaceId, part]) => ({ workspaceId, name: names.get(workspaceId) ?? '', ...part }))
+      .sort(byName);
+    digests.push({
+      recipient,
+      workspaces: workspaces.slice(0, digestWorkspacesPerRecipient),
+      moreWorkspaces: Math.max(0, workspaces.length - digestWorkspacesPerRecipient),
+    });
+  }
+  return digests.sort((a, b) => (a.recipient.userId < b.recipient.userId ? -1 : 1));
 }

@@ -1,4 +1,4 @@
-import type { DigestCompiled } from '@herald/contracts';
+import type { DigestAt, DigestCompiled } from '@herald/contracts';
 import type { FeedCursor } from './cursor.js';
 import type { FeedEntry } from './feed-entry.js';
 import type { Member } from './member.js';
@@ -9,8 +9,8 @@ export interface FeedStore {
   record(entry: FeedEntry): Promise<void>;
   /** Up to `limit` entries of a workspace, newest first, strictly after `after` in that order. */
   page(workspaceId: string, limit: number, after?: FeedCursor): Promise<FeedEntry[]>;
-  /** Every entry, of any workspace, with since <= at < until, oldest first. */
-  between(since: Date, until: Date): Promise<FeedEntry[]>;
+  /** The entries of one workspace with since <= at < until, oldest first, read as they come. */
+  window(workspaceId: string, since: Date, until: Date): AsyncIterable<FeedEntry>;
 }
 
 /** Who belongs to which workspace, as learned from events. */
@@ -18,7 +18,8 @@ export interface MemberStore {
   /** Records a membership; recording it again only refreshes names (and the e-mail if given). */
   add(member: Member): Promise<void>;
   isMember(workspaceId: string, userId: string): Promise<boolean>;
-  ofWorkspaces(workspaceIds: readonly string[]): Promise<Member[]>;
+  /** Every membership of these users. */
+  ofUsers(userIds: readonly string[]): Promise<Member[]>;
   /** Fills in e-mail addresses of people who are already members; never creates a membership. */
   rememberEmails(
     workspaceId: string,
@@ -26,9 +27,22 @@ export interface MemberStore {
   ): Promise<void>;
 }
 
+/** When each user's digest is due, learned from their preferences. */
+export interface DigestScheduleStore {
+  /** Gives a user the default schedule unless they have one. */
+  ensure(userId: string): Promise<void>;
+  /** Keeps the schedule of the highest preferences version seen. */
+  record(userId: string, at: DigestAt, version: number): Promise<void>;
+  /** The time zones any schedule is in (a few hundred at most). */
+  zones(): Promise<string[]>;
+  /** The users whose schedule has this key (`scheduleKey`), read as they come. */
+  due(key: string): AsyncIterable<string>;
+}
+
 export interface ActivityPorts {
   readonly feed: FeedStore;
   readonly members: MemberStore;
+  readonly schedules: DigestScheduleStore;
 }
 
 /** What the event handlers need beyond the stores. */

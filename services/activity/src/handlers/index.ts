@@ -9,6 +9,8 @@ import { onDailyDigestDue } from './daily-digest-due.js';
 import { onTaskAssigned } from './task-assigned.js';
 import { onTaskCreated } from './task-created.js';
 import { onTaskStatusChanged } from './task-status-changed.js';
+import { onUserNotificationPreferencesChanged } from './user-notification-preferences-changed.js';
+import { onUserRegistered } from './user-registered.js';
 import { onWorkspaceCreated } from './workspace-created.js';
 import { onWorkspaceMemberInvited } from './workspace-member-invited.js';
 import { onWorkspaceMemberJoined } from './workspace-member-joined.js';
@@ -22,6 +24,8 @@ export type ActivityHandlers = {
 
 /** One handler per consumed event: a type added to the topology without one does not compile. */
 export const activityHandlers: ActivityHandlers = {
+  'user.registered': onUserRegistered,
+  'user.notification-preferences-changed': onUserNotificationPreferencesChanged,
   'workspace.created': onWorkspaceCreated,
   'workspace.member-invited': onWorkspaceMemberInvited,
   'workspace.member-joined': onWorkspaceMemberJoined,

@@ -3,7 +3,7 @@ import { feedEntry } from '../domain/feed-entry.js';
 import type { ActivityPorts } from '../domain/ports.js';
 import { summarize } from '../domain/summaries.js';
 
-/** The creator is the workspace's first member; the creation opens its feed. */
+/** The creator is the workspace's first member (with the e-mail digests go to); the creation opens its feed. */
 export async function onWorkspaceCreated(
   event: Event<'workspace.created'>,
   ports: ActivityPorts,
@@ -14,8 +14,11 @@ export async function onWorkspaceCreated(
     workspaceName: name,
     userId: owner.userId,
     name: owner.name,
+    ...(owner.email && { email: owner.email }),
     since: new Date(event.time),
   });
+  // Users known from before schedules existed get theirs here (registration gives everyone else one).
+  await ports.schedules.ensure(owner.userId);
   await ports.feed.record(
     feedEntry(event, {
       workspaceId,

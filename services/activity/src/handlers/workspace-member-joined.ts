@@ -17,6 +17,8 @@ export async function onWorkspaceMemberJoined(
     email: member.email,
     since: new Date(event.time),
   });
+  // Users known from before schedules existed get theirs here (registration gives everyone else one).
+  await ports.schedules.ensure(member.userId);
   await ports.feed.record(
     feedEntry(event, { workspaceId, actor: member, summary: summarize.memberJoined(event.data) }),
   );

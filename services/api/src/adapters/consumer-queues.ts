@@ -1,23 +1,14 @@
 import { BrokerUnavailable, existingQueues, type BrokerConnection } from '@herald/bus';
-import {
-  catalog,
-  exchangeName,
-  serviceQueue,
-  services,
-  type EventType,
-  type ServiceName,
-} from '@herald/contracts';
+import { catalog, consumerQueueTopologies, exchangeName, type EventType } from '@herald/contracts';
 import type { ConsumerQueues } from '@herald/store';
 
 /**
- * The queue of every consuming service in the contract, found by the routes it is bound to, and a
+ * Every consuming queue in the contract (lanes included), found by the routes it is bound to, and a
  * passive look at which exist on the broker the API is connected to (no permission needed): the
  * outbox holds events that came back until all their consumers' queues are there.
  */
 export function consumerQueues(connection: BrokerConnection, namespace: string): ConsumerQueues {
-  const topologies = (Object.keys(services) as ServiceName[])
-    .filter((service) => services[service].consumes.length > 0)
-    .map((service) => serviceQueue(service, { namespace }));
+  const topologies = consumerQueueTopologies({ namespace }).map((q) => q.topology);
   const deadLetters = new Map(topologies.map((t) => [t.queue, t.deadLetterQueue]));
   const dlq = (queue: string) => deadLetters.get(queue) ?? queue;
   return {

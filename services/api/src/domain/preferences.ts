@@ -12,6 +12,8 @@ import type { ApiPorts } from './ports.js';
 export interface PreferencesPatch {
   readonly email?: Partial<NotificationPreferences['email']>;
   readonly inApp?: Partial<NotificationPreferences['inApp']>;
+  /** Replaces the digest's hour and time zone as a whole. */
+  readonly digestAt?: NotificationPreferences['digestAt'];
 }
 
 /** A user's stored preferences; version 0 (the defaults) while none is stored. */
@@ -27,14 +29,19 @@ export function mergePreferences(
   return {
     email: { ...current.email, ...patch.email },
     inApp: { ...current.inApp, ...patch.inApp },
+    digestAt: patch.digestAt ?? current.digestAt,
   };
 }
 
 function samePreferences(a: NotificationPreferences, b: NotificationPreferences): boolean {
-  return (['email', 'inApp'] as const).every((channel) =>
-    (Object.keys(a[channel]) as PreferenceKind[]).every(
-      (kind) => a[channel][kind] === b[channel][kind],
-    ),
+  return (
+    (['email', 'inApp'] as const).every((channel) =>
+      (Object.keys(a[channel]) as PreferenceKind[]).every(
+        (kind) => a[channel][kind] === b[channel][kind],
+      ),
+    ) &&
+    a.digestAt.hour === b.digestAt.hour &&
+    a.digestAt.timeZone === b.digestAt.timeZone
   );
 }
 

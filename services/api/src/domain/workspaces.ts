@@ -1,5 +1,6 @@
 import type { AccessClaims } from '@herald/auth';
 import { createEvent } from '@herald/contracts';
+import { AppError } from '@herald/errors';
 import { membersOf, requireMember } from './access.js';
 import type { ApiPorts } from './ports.js';
 import type { Person } from './user.js';
@@ -11,6 +12,8 @@ export async function createWorkspace(
   caller: AccessClaims,
   ports: ApiPorts,
 ): Promise<Workspace> {
+  const owner = await ports.users.byId(caller.userId);
+  if (!owner) throw new AppError('unauthorized', 'your account no longer exists');
   const now = ports.now();
   const workspace: Workspace = {
     id: ports.newId(),
@@ -30,7 +33,7 @@ export async function createWorkspace(
     {
       workspaceId: workspace.id,
       name: workspace.name,
-      owner: { userId: caller.userId, name: caller.name },
+      owner: { userId: caller.userId, name: caller.name, email: owner.email },
     },
     'api',
     { time: now },

@@ -41,6 +41,7 @@ describe('PUT /me/notification-preferences', () => {
     const expected = {
       email: { ...defaultNotificationPreferences.email, mentioned: false },
       inApp: defaultNotificationPreferences.inApp,
+      digestAt: { hour: 7, timeZone: 'UTC' },
     };
     expect(put).toEqual({ status: 200, body: expected });
     const again = await h.call('PUT', path, ada.accessToken, { inApp: { overdue: false } });
@@ -64,10 +65,23 @@ describe('PUT /me/notification-preferences', () => {
     expect(await changes(ada.id)).toHaveLength(before);
   });
 
+  it('sets the hour and time zone of the digest as a whole, and they reach the event', async () => {
+    const cy = await h.account('cy');
+    const digestAt = { hour: 8, timeZone: 'Europe/Berlin' };
+    const put = await h.call('PUT', path, cy.accessToken, { digestAt });
+    expect(put.status).toBe(200);
+    expect(put.body.digestAt).toEqual(digestAt);
+    expect(put.body.email).toEqual(defaultNotificationPreferences.email);
+    expect((await changes(cy.id)).at(-1)?.preferences.digestAt).toEqual(digestAt);
+  });
+
   it.each([
     ['an unknown channel', { sms: { mentioned: false } }, /sms/],
     ['an unknown kind', { email: { welcome: false } }, /welcome/],
     ['a non-boolean', { email: { digest: 'no' } }, /digest/],
+    ['an hour beyond 23', { digestAt: { hour: 24, timeZone: 'UTC' } }, /hour/],
+    ['an unknown time zone', { digestAt: { hour: 7, timeZone: 'Mars/Olympus' } }, /time zone/],
+    ['half a digest time', { digestAt: { hour: 7 } }, /timeZone/],
   ])('refuses %s with 400 and the reason, writing nothing', async (_what, body, reason) => {
     const before = (await changes(ada.id)).length;
     const put = await h.call('PUT', path, ada.accessToken, body);
@@ -124,8 +138,8 @@ describe('one-click unsubscribe', () => {
     expect(second.statusCode).toBe(200);
     const prefs = (await h.call('GET', path, bob.accessToken)).body;
     expect(prefs).toEqual({
+      ...defaultNotificationPreferences,
       email: { ...defaultNotificationPreferences.email, assigned: false },
-      inApp: defaultNotificationPreferences.inApp,
     });
     expect(await changes(bob.id)).toEqual([{ userId: bob.id, preferences: prefs, version: 1 }]);
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelPreferences, NotificationPreferences } from '@herald/contracts';
+import { ChannelPreferences, DigestAt, NotificationPreferences } from '@herald/contracts';
 import type { HttpServer } from '@herald/runtime';
 import type { ApiPorts } from '../domain/ports.js';
 import { changePreferences, readPreferences } from '../domain/preferences.js';
@@ -7,10 +7,14 @@ import { bearerSecurity, type Authenticator } from './authenticate.js';
 
 const ChannelPatch = z.strictObject(ChannelPreferences.partial().shape);
 
-/** Any subset of the whole shape; an unknown key or a non-boolean is a 400 that names it. */
+/**
+ * Any subset of the whole shape; an unknown key, a non-boolean, an hour outside 0–23 or an unknown
+ * time zone is a 400 that names it. `digestAt` is set as a whole.
+ */
 export const PreferencesBody = z.strictObject({
   email: ChannelPatch.optional(),
   inApp: ChannelPatch.optional(),
+  digestAt: z.strictObject(DigestAt.shape).optional(),
 });
 
 export function preferenceRoutes(app: HttpServer, ports: ApiPorts, auth: Authenticator): void {

@@ -25,7 +25,7 @@ describe('POST /workspaces', () => {
       {
         workspaceId: created.body.id,
         name: 'Web Site',
-        owner: { userId: ada.id, name: 'Ada Lovelace' },
+        owner: { userId: ada.id, name: 'Ada Lovelace', email: ada.email },
       },
     ]);
     const members = await h.call('GET', `/workspaces/${created.body.id}/members`, ada.accessToken);

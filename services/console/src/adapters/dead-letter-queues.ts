@@ -5,11 +5,10 @@ import {
   replayDeadLetters,
   type BrokerConnection,
 } from '@herald/bus';
-import { queueTopology, services, type QueueTopology, type ServiceName } from '@herald/contracts';
+import { consumerQueueTopologies, type QueueTopology } from '@herald/contracts';
 import { UpstreamError } from '../domain/errors.js';
 import { createKeyedLock } from '../domain/keyed-lock.js';
 import type { DeadLetterStore } from '../domain/ports.js';
-import { consumerServices } from '../domain/queues.js';
 
 /**
  * The DLQs of the consuming services, read and changed through the bus's own DLQ code (the one
@@ -20,14 +19,11 @@ export function createDeadLetterQueues(options: {
   readonly namespace: string;
 }): DeadLetterStore {
   const withLock = createKeyedLock();
+  // Keyed by the queue's name without namespace (`mailer.critical`), as the console's routes name it.
   const topologies = new Map<string, QueueTopology>(
-    consumerServices.map((service) => [
-      service,
-      queueTopology({
-        queue: service,
-        consumes: services[service as ServiceName].consumes,
-        namespace: options.namespace,
-      }),
+    consumerQueueTopologies({ namespace: options.namespace }).map(({ topology }) => [
+      topology.queue.slice(options.namespace.length),
+      topology,
     ]),
   );
   const run = <T>(

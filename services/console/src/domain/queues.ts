@@ -1,13 +1,17 @@
-import { services } from '@herald/contracts';
+import { consumerQueueTopologies } from '@herald/contracts';
 import type { QueueStats } from './ports.js';
 
-/** The services that consume from the broker, each with its own queue, wait queues and DLQ. */
-export const consumerServices: readonly string[] = Object.entries(services)
-  .filter(([, s]) => s.consumes.length > 0)
-  .map(([name]) => name);
+/**
+ * Every consuming queue in the contract, by its name without namespace: one per consuming service
+ * and one per lane (`mailer.critical`), each with its own wait queues and DLQ.
+ */
+export const consumerQueueNames: readonly string[] = consumerQueueTopologies().map(
+  (q) => q.topology.queue,
+);
 
 export interface ConsumerQueues {
-  readonly service: string;
+  /** The queue's name without namespace: `mailer`, `mailer.critical`. */
+  readonly queue: string;
   /** undefined until the service has declared its topology. */
   readonly main: QueueStats | undefined;
   readonly waits: readonly QueueStats[];
@@ -20,10 +24,10 @@ export interface ConsumerQueues {
  */
 export function consumerQueues(all: readonly QueueStats[], namespace: string): ConsumerQueues[] {
   const byName = new Map(all.map((q) => [q.name, q]));
-  return consumerServices.map((service) => {
-    const queue = `${namespace}${service}`;
+  return consumerQueueNames.map((name) => {
+    const queue = `${namespace}${name}`;
     return {
-      service,
+      queue: name,
       main: byName.get(queue),
       waits: all
         .filter((q) => q.name.startsWith(`${queue}.wait.`))

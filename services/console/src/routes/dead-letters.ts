@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeadLetterQueueMissing, type Selector } from '@herald/bus';
 import { AppError, type HttpServer } from '@herald/runtime';
-import { consumerQueues, consumerServices } from '../domain/queues.js';
+import { consumerQueueNames, consumerQueues } from '../domain/queues.js';
 import {
   dlqIndex,
   messageDetail,
@@ -28,8 +28,8 @@ const NoticeQuery = z.object({
 const CsrfField = { csrf: z.string().optional() };
 
 function consumer(service: string): string {
-  if (!consumerServices.includes(service)) {
-    throw new AppError('notFound', `no consuming service "${service}" (and so no DLQ)`);
+  if (!consumerQueueNames.includes(service)) {
+    throw new AppError('notFound', `no consuming queue "${service}" (and so no DLQ)`);
   }
   return service;
 }

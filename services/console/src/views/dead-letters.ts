@@ -15,7 +15,7 @@ export function dlqIndex(groups: readonly ConsumerQueues[]): Html {
   return html`<div class="table-wrap">
     <table>
       <caption>
-        One dead-letter queue per consuming service
+        One dead-letter queue per consuming queue (a service's main queue and each of its lanes)
       </caption>
       <thead>
         <tr>
@@ -27,7 +27,7 @@ export function dlqIndex(groups: readonly ConsumerQueues[]): Html {
         ${groups.map((g) => {
           const depth = (g.dlq?.ready ?? 0) + (g.dlq?.unacked ?? 0);
           return html`<tr>
-            <th scope="row"><a href="/dead-letters/${g.service}">${g.service}</a></th>
+            <th scope="row"><a href="/dead-letters/${g.queue}">${g.queue}</a></th>
             <td class="num">${depth > 0 ? badge(String(depth), 'bad') : '0'}</td>
           </tr>`;
         })}

@@ -17,8 +17,8 @@ export function queuesTable(groups: readonly ConsumerQueues[]): Html {
           </ul>
         </details>`
       : html`<span class="muted">none</span>`;
-    return html`<tr data-queue="${g.service}">
-      <th scope="row">${g.service}</th>
+    return html`<tr data-queue="${g.queue}">
+      <th scope="row">${g.queue}</th>
       ${
         g.main
           ? html`<td class="num">${g.main.ready}</td>
@@ -30,7 +30,7 @@ export function queuesTable(groups: readonly ConsumerQueues[]): Html {
       }
       <td>${waits}</td>
       <td class="num">
-        <a href="/dead-letters/${g.service}" aria-label="${g.service} dead letters: ${dlqDepth}"
+        <a href="/dead-letters/${g.queue}" aria-label="${g.queue} dead letters: ${dlqDepth}"
           >${dlqDepth > 0 ? badge(String(dlqDepth), 'bad') : '0'}</a
         >
       </td>
@@ -39,7 +39,8 @@ export function queuesTable(groups: readonly ConsumerQueues[]): Html {
   return html`<div class="table-wrap">
     <table>
       <caption>
-        Each consuming service's queue, its retry wait queues and its dead-letter queue
+        Each consuming queue (a service's main queue and its lanes), its retry wait queues and its
+        dead-letter queue
       </caption>
       <thead>
         <tr>

@@ -3,6 +3,7 @@ import { PermanentFailure } from '@herald/bus';
 import { freePort, startSmtpServer, testLogger, type TestSmtpServer } from '@herald/testkit';
 import type { OutgoingMail } from '../domain/mail.js';
 import type { MailTransport } from '../domain/ports.js';
+import { SendThrottled } from '../domain/send-gate.js';
 import { createSmtpTransport } from './nodemailer-transport.js';
 
 let smtp: TestSmtpServer;
@@ -78,9 +79,19 @@ describe('the SMTP transport, against a real SMTP server', () => {
   });
 
   it.each([
+    [421, 'data'],
+    [454, 'rcpt'],
+  ] as const)('fails with SendThrottled on a %i at %s, naming the code', async (code, at) => {
+    smtp.refuse(code, { at });
+    const error = await failureOf(transport.send(mail(7)));
+    expect(error).toBeInstanceOf(SendThrottled);
+    expect(error.message).toMatch(new RegExp(`^SMTP ${code}: `));
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it.each([
     [451, 'rcpt'],
     [452, 'data'],
-    [421, 'data'],
   ] as const)('fails with a retryable error on a %i at %s', async (code, at) => {
     smtp.refuse(code, { at });
     const error = await failureOf(transport.send(mail(6)));

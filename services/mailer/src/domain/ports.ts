@@ -1,9 +1,11 @@
 import type { NotificationPreferences } from '@herald/contracts';
 import type { OutgoingMail, SentMail } from './mail.js';
+import type { SendGate } from './send-gate.js';
 
 /**
- * Sends one e-mail. Rejects with PermanentFailure when the server refused it for good (5xx) and
- * with a plain Error when trying again later may work (4xx, connection loss, timeout).
+ * Sends one e-mail. Rejects with PermanentFailure when the server refused it for good (5xx), with
+ * SendThrottled when it asked to slow down, and with a plain Error when trying again later may work
+ * (other 4xx, connection loss, timeout).
  */
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<void>;
@@ -47,6 +49,8 @@ export interface AccountLinks {
 
 export interface MailerPorts {
   readonly transport: MailTransport;
+  /** When the next e-mail may go: the send rate and throttling pauses, critical mail first. */
+  readonly gate: SendGate;
   readonly sentLog: SentLog;
   /** From header of every e-mail. */
   readonly from: string;

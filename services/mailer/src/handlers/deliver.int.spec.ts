@@ -22,6 +22,7 @@ import type { MongoClient } from 'mongodb';
 import { createSmtpTransport } from '../adapters/nodemailer-transport.js';
 import { SentLogCollection } from '../adapters/sent-log-collection.js';
 import type { MailTransport } from '../domain/ports.js';
+import { createSendGate } from '../domain/send-gate.js';
 import { aComment } from '../templates/fixtures.js';
 import { handlers, type MailerEvent } from './index.js';
 
@@ -63,6 +64,7 @@ async function replica() {
       types: services.mailer.consumes,
       ports: {
         transport,
+        gate: createSendGate(),
         sentLog: new SentLogCollection(db),
         from: 'Herald <no-reply@herald.local>',
         heartbeats: new Heartbeats(db),

@@ -1,8 +1,9 @@
-import { PermanentFailure, errorMessage } from '@herald/errors';
+import { Deferred, PermanentFailure, errorMessage } from '@herald/errors';
 import type { Event } from '@herald/contracts';
 import type { MailRequest } from '../domain/mail.js';
 import { messageIdFor, normalizeAddress, sentKey } from '../domain/message-id.js';
 import type { MailerPorts } from '../domain/ports.js';
+import { SendThrottled, priorityOf } from '../domain/send-gate.js';
 import { unsubscribeHeaders } from '../domain/unsubscribe.js';
 import { oneLine } from '../templates/text.js';
 
@@ -26,6 +27,9 @@ function distinct(requests: readonly MailRequest[]): MailRequest[] {
  * A transient failure (server down, 4xx, timeout) stops at once and rethrows: the event is retried
  * later and the recipients done so far are not mailed again. A permanent refusal of one address
  * does not hold back the others: they are sent, then a PermanentFailure names the refused ones.
+ *
+ * Every send waits for the send gate (the installation's rate, critical mail first). A throttling
+ * reply pauses the gate and defers the event without spending an attempt.
  *
  * A non-transactional e-mail (one with a subscription) is skipped when its user turned that kind's
  * e-mail off, and carries the one-click unsubscribe headers; a transactional one is always sent.
@@ -53,6 +57,7 @@ export async function deliver(
       continue;
     }
     const messageId = messageIdFor(event.id, to.email);
+    await ports.gate.acquire(priorityOf({ subscription }));
     try {
       await ports.transport.send({
         from: ports.from,
@@ -68,10 +73,15 @@ export async function deliver(
         },
       });
     } catch (error) {
+      if (error instanceof SendThrottled) {
+        // Slowing down is not failing: the event comes back after the pause as the same attempt.
+        throw new Deferred(error.message, ports.gate.throttled());
+      }
       if (!(error instanceof PermanentFailure)) throw error;
       refused.push(`${to.email}: ${error.message}`);
       continue;
     }
+    ports.gate.sent();
     await ports.sentLog.record({
       key,
       eventId: event.id,

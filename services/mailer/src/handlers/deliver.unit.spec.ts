@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { verifyUnsubscribeToken } from '@herald/auth';
-import { PermanentFailure } from '@herald/bus';
+import { Deferred, PermanentFailure } from '@herald/bus';
 import type { PreferenceKind } from '@herald/contracts';
 import { fakePorts as setup, unsubscribeSecret as secret } from '../../test/fake-ports.js';
 import type { MailRequest } from '../domain/mail.js';
 import { messageIdFor } from '../domain/message-id.js';
+import { SendThrottled } from '../domain/send-gate.js';
 import { deliver } from './deliver.js';
 
 const event = { id: '6c1f6f0e-1d0a-4b57-8a0f-3b8f1e6f2a11', type: 'comment.created' } as const;
@@ -161,5 +162,43 @@ describe('deliver', () => {
       'X-Herald-Event-Id',
       'X-Herald-Event-Type',
     ]);
+  });
+
+  it("asks the gate before each send with the mail's priority, and says when one went through", async () => {
+    const { ports, gate } = setup();
+    await deliver(
+      event,
+      [
+        to('new@example.test'),
+        subscribed('bob@example.test', 'u-bob', 'mentioned'),
+        subscribed('cy@example.test', 'u-cy', 'digest'),
+      ],
+      ports,
+    );
+    expect(gate.events).toEqual([
+      'acquire critical',
+      'sent',
+      'acquire bulk',
+      'sent',
+      'acquire digest',
+      'sent',
+    ]);
+  });
+
+  it('defers the event on a throttling reply, for the pause the gate set, without recording it', async () => {
+    const { transport, sentLog, ports, gate } = setup();
+    transport.fail = (email) =>
+      email === 'cy@example.test' ? new SendThrottled('SMTP 454: slow down') : undefined;
+    const failure = await deliver(
+      event,
+      [to('bob@example.test'), to('cy@example.test'), to('dan@example.test')],
+      ports,
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Deferred);
+    expect((failure as Deferred).delayMs).toBe(2_000);
+    expect(gate.events.at(-1)).toBe('throttled');
+    // Bob stays recorded; Cy and Dan wait for the redelivery.
+    expect([...sentLog.records.values()].map((r) => r.recipient)).toEqual(['bob@example.test']);
+    expect(transport.attempts).toEqual(['bob@example.test', 'cy@example.test']);
   });
 });

@@ -6,22 +6,19 @@ import { formatUtc, oneLine, subjectLine } from './text.js';
 
 const reason = 'You received this e-mail because daily digests are on for your account.';
 
-/** Entries shown per workspace; the rest are counted. */
-export const entriesPerWorkspace = 50;
-
-/** One user's activity of a day, grouped by workspace. */
+/** One user's activity of a day, grouped by workspace, with what the activity service left out. */
 export function digestMail(data: DigestCompiled): RenderedMail {
   const day = oneLine(data.day);
   const name = oneLine(data.recipient.name);
-  const sections = data.workspaces.map((ws) => {
-    const shown = ws.entries.slice(0, entriesPerWorkspace);
-    const more = ws.entries.length - shown.length;
-    return {
-      name: oneLine(ws.name) || 'Workspace',
-      entries: shown.map((e) => ({ at: formatUtc(e.at), summary: oneLine(e.summary) })),
-      more: more > 0 ? `and ${more} more` : '',
-    };
-  });
+  const sections = data.workspaces.map((ws) => ({
+    name: oneLine(ws.name) || 'Workspace',
+    entries: ws.entries.map((e) => ({ at: formatUtc(e.at), summary: oneLine(e.summary) })),
+    more: ws.more > 0 ? `and ${ws.more} more` : '',
+  }));
+  const moreWorkspaces =
+    data.moreWorkspaces > 0
+      ? `and news in ${data.moreWorkspaces} more workspace${data.moreWorkspaces === 1 ? '' : 's'}`
+      : '';
   const htmlSections = sections.map(
     (s) =>
       html`<h2 style="font-size:16px;margin:24px 0 8px">${s.name}</h2>
@@ -39,7 +36,9 @@ export function digestMail(data: DigestCompiled): RenderedMail {
     subject: subjectLine(`Your Herald digest for ${day}`),
     html: page({
       title: `Your digest for ${day}`,
-      body: html`${greeting(name)}${htmlSections}`,
+      body: html`${greeting(name)}${htmlSections}${
+        moreWorkspaces ? html`<p style="color:#6b778c">${moreWorkspaces}</p>` : html``
+      }`,
       reason,
     }),
     text: textPage(
@@ -53,6 +52,7 @@ export function digestMail(data: DigestCompiled): RenderedMail {
           ...s.entries.map((e) => `- ${e.summary} (${e.at})`),
           ...(s.more ? [s.more] : []),
         ]),
+        ...(moreWorkspaces ? ['', moreWorkspaces] : []),
       ],
       reason,
     ),

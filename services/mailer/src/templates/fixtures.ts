@@ -72,8 +72,10 @@ export function aDigest(): DigestCompiled {
         workspaceId: 'w-1',
         name: hostile,
         entries: [{ type: 'task.created', summary: hostile, at: '2025-03-02T10:15:00.000Z' }],
+        more: 0,
       },
     ],
+    moreWorkspaces: 0,
   };
 }
 

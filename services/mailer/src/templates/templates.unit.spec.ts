@@ -127,22 +127,29 @@ describe('taskOverdueMail', () => {
 });
 
 describe('digestMail', () => {
-  it('lists entries per workspace and counts the ones it leaves out', () => {
+  it('lists the entries it got and says how many the activity service left out', () => {
     const digest = aDigest();
-    const entries = Array.from({ length: 55 }, (_, i) => ({
+    const entries = Array.from({ length: 20 }, (_, i) => ({
       type: 'task.created',
       summary: `entry ${i}`,
       at: '2025-03-02T10:15:00.000Z',
     }));
     const mail = digestMail({
       ...digest,
-      workspaces: [{ workspaceId: 'w-2', name: 'Apollo', entries }],
+      workspaces: [{ workspaceId: 'w-2', name: 'Apollo', entries, more: 5 }],
+      moreWorkspaces: 2,
     });
     expect(mail.subject).toBe('Your Herald digest for 2025-03-02');
-    expect(mail.text).toContain('- entry 49 (2025-03-02 10:15 UTC)');
-    expect(mail.text).not.toContain('entry 50');
+    expect(mail.text).toContain('- entry 19 (2025-03-02 10:15 UTC)');
     expect(mail.text).toContain('and 5 more');
-    expect(mail.html.match(/<li /g)).toHaveLength(50);
+    expect(mail.text).toContain('and news in 2 more workspaces');
+    expect(mail.html).toContain('and news in 2 more workspaces');
+    expect(mail.html.match(/<li /g)).toHaveLength(20);
+  });
+
+  it('counts nothing when nothing was left out', () => {
+    const mail = digestMail(aDigest());
+    expect(mail.text).not.toMatch(/and \d+ more|more workspace/);
   });
 });
 

@@ -20,6 +20,7 @@ const inAppOff = (kind: PreferenceKind) => ({
 });
 
 const allOff = {
+  ...defaultNotificationPreferences,
   email: { mentioned: false, assigned: false, overdue: false, digest: false },
   inApp: { mentioned: false, assigned: false, overdue: false, digest: false },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProducedBy } from '@herald/contracts';
+import { TimeZone, type ProducedBy } from '@herald/contracts';
 
 /**
  * What a new leader does with slots that passed while nobody led:
@@ -22,27 +22,14 @@ export const Schedule = z.strictObject({
   /** 5 fields (minute precision) or 6 (with seconds first). */
   cron: z.string().min(9),
   /** IANA zone the cron expression is read in; DST is handled by the cron library. */
-  timezone: z
-    .string()
-    .default('UTC')
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'unknown IANA time zone'),
+  timezone: TimeZone.default('UTC'),
   misfire: MisfirePolicy,
   event: ScheduleEvent,
 });
 export type Schedule = z.infer<typeof Schedule>;
 
 /** The product's time-based work. */
-export function defaultSchedules(options: {
-  readonly digestHour: number;
-  readonly digestTimezone: string;
-}): Schedule[] {
+export function defaultSchedules(): Schedule[] {
   return [
     {
       name: 'overdue-reminders',
@@ -59,9 +46,11 @@ export function defaultSchedules(options: {
       event: 'schedule.token-cleanup.due',
     },
     {
+      // Hourly: each user's digest goes out at the hour they chose, on their own clocks (the
+      // activity service picks whose hour each slot is).
       name: 'daily-digest',
-      cron: `0 ${options.digestHour} * * *`,
-      timezone: options.digestTimezone,
+      cron: '0 * * * *',
+      timezone: 'UTC',
       misfire: 'fire-once',
       event: 'schedule.daily-digest.due',
     },
