@@ -1,9 +1,9 @@
 // `npm run demo`: drives the running system (npm start) through the product's whole flow and prints
-// what each service produced. Reads invite links from the e-mails the mailer sent, wherever they
+// what each service produced. Reads verification and invite links from the e-mails the mailer sent, wherever they
 // went (scripts/demo-mail.ts). Any step that fails stops it with a non-zero exit and says which.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { HeraldClient, acceptPathFrom, eventually } from '@herald/testkit';
+import { HeraldClient, acceptPathFrom, eventually, linkTokenFrom } from '@herald/testkit';
 import { mailSinkFor } from './demo-mail.js';
 
 const urls = {
@@ -34,10 +34,22 @@ async function main(): Promise<void> {
     name,
     email: `${handle}.${run}@example.test`,
   });
-  say('1. registering Ada, Bob and Cy');
-  const ada = await api.signUp(person('ada', 'Ada Lovelace'));
-  const bob = await api.signUp(person('bob', 'Bob <Builder>'));
-  const cy = await api.signUp(person('cy', 'Cy Twombly'));
+  /** Each person proves their address with the link of their verification e-mail. */
+  const verify = async (email: string) => {
+    const verification = await eventually(
+      `the verification e-mail for ${email} in ${mail.description}`,
+      async () =>
+        (await mailsSinceStart()).find(
+          (m) => m.to.includes(email) && /verify your e-mail/i.test(m.subject),
+        ),
+      waitMs,
+    );
+    return linkTokenFrom(verification.text, 'verify-email');
+  };
+  say('1. registering Ada, Bob and Cy, each verified through the link e-mailed to them');
+  const ada = await api.signUp(person('ada', 'Ada Lovelace'), { verify });
+  const bob = await api.signUp(person('bob', 'Bob <Builder>'), { verify });
+  const cy = await api.signUp(person('cy', 'Cy Twombly'), { verify });
 
   say('2. Ada creates a workspace and invites Bob and Cy');
   const workspace = await ada.api.expect<{ id: string; name: string; key: string }>(

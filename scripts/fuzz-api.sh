@@ -29,6 +29,7 @@ KEYS="$(node -e "const k=require('node:crypto').generateKeyPairSync('ed25519',{p
 export JWT_PRIVATE_KEY="$(node -e "console.log(JSON.parse(process.argv[1]).privateKey)" "$KEYS")"
 export JWT_PUBLIC_KEY="$(node -e "console.log(JSON.parse(process.argv[1]).publicKey)" "$KEYS")"
 export UNSUBSCRIBE_SECRET="$(node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))")"
+export LINK_TOKEN_SECRET="$(node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))")"
 PORT="$PORT" HOST=127.0.0.1 HERALD_NAMESPACE="$NS" MONGO_URL="${MONGO_URL%/}/${NS//./_}api" \
   RATE_LIMIT_MAX=1000000 LOG_LEVEL=warn \
   node --conditions=@herald/source --import tsx services/api/src/main.ts >"$LOG" 2>&1 &

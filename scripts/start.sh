@@ -65,6 +65,11 @@ if [ ! -f "$KEYS/unsubscribe-secret" ]; then
   node -e "require('node:fs').writeFileSync(process.argv[1], require('node:crypto').randomBytes(32).toString('base64url'), {mode: 0o600})" "$KEYS/unsubscribe-secret"
 fi
 export UNSUBSCRIBE_SECRET="${UNSUBSCRIBE_SECRET:-$(cat "$KEYS/unsubscribe-secret")}"
+# Derives the tokens of verification and password-reset links (api and mailer): generated once.
+if [ ! -f "$KEYS/link-token-secret" ]; then
+  node -e "require('node:fs').writeFileSync(process.argv[1], require('node:crypto').randomBytes(32).toString('base64url'), {mode: 0o600})" "$KEYS/link-token-secret"
+fi
+export LINK_TOKEN_SECRET="${LINK_TOKEN_SECRET:-$(cat "$KEYS/link-token-secret")}"
 # The api's public URL: base of invite links (api) and unsubscribe links (mailer).
 export PUBLIC_URL="${PUBLIC_URL:-http://localhost:$(port_of api)}"
 # The console's operator token: generated once, kept beside the keys, printed below.

@@ -6,6 +6,7 @@ import { createTokenSigner } from '@herald/auth';
 import {
   HeraldClient,
   acceptPathMailedTo,
+  verificationMailedVia,
   mongoUrlForTest,
   startSystem,
   testKeys,
@@ -114,9 +115,17 @@ const password = 'correct horse battery staple';
  * testkit trusts, the claims the API puts in them: a benchmark outlives the API that set it up
  * (several start and stop the API between rounds) and a token's 15 minutes.
  */
-async function signUp(api: HeraldClient, handle: string, name: string): Promise<Member> {
+async function signUp(
+  api: HeraldClient,
+  smtp: TestSmtpServer,
+  handle: string,
+  name: string,
+): Promise<Member> {
   const email = `${handle}@bench.test`;
-  const person = await api.signUp({ email, name, handle, password });
+  const person = await api.signUp(
+    { email, name, handle, password },
+    { verify: verificationMailedVia(smtp) },
+  );
   const signer = await createTokenSigner(testKeys.privateKeyPem);
   let token = person.session.accessToken;
   let issued = Date.now();
@@ -143,8 +152,8 @@ export async function setUpWorkspace(
   smtp: TestSmtpServer,
 ): Promise<BenchWorkspace> {
   const api = new HeraldClient(apiUrl);
-  const author = await signUp(api, 'ada', 'Ada Bench');
-  const member = await signUp(api, 'bob', 'Bob Bench');
+  const author = await signUp(api, smtp, 'ada', 'Ada Bench');
+  const member = await signUp(api, smtp, 'bob', 'Bob Bench');
   const asAuthor = api.as(await author.token());
   const { id: workspaceId } = await asAuthor.expect<{ id: string }>(201, 'POST', '/workspaces', {
     name: 'Benchmarks',

@@ -157,7 +157,9 @@ function operation(service: ServiceName, action: 'send' | 'receive', type: Event
 
 /** Which of the service's queues takes `type`, and how that queue retries. */
 function receiveDescription(service: ServiceName, type: EventType): string {
-  const topology = serviceQueues(service).find((q) => q.bindings.some((b) => b.routingKey === type));
+  const topology = serviceQueues(service).find((q) =>
+    q.bindings.some((b) => b.routingKey === type),
+  );
   if (!topology) throw new Error(`${service} consumes ${type} but no queue of it is bound to it`);
   const { delaysMs, maxAttempts } = topology.retry;
   const waits = delaysMs.map((ms) => (ms < 1_000 ? `${ms} ms` : `${ms / 1_000} s`)).join(', ');

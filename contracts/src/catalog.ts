@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import { Exchange } from './exchanges.js';
 import { DigestCompiled } from './events/digests.js';
-import { UserRegistered } from './events/identity.js';
+import {
+  UserEmailVerificationRequested,
+  UserPasswordChanged,
+  UserPasswordResetRequested,
+  UserRegistered,
+  UserRegistrationAttempted,
+} from './events/identity.js';
 import { NotificationCreated } from './events/notifications.js';
 import { UserNotificationPreferencesChanged } from './events/preferences.js';
 import { ScheduleDue, SystemHeartbeat } from './events/schedule.js';
@@ -33,6 +39,37 @@ export const catalog = {
     version: 1,
     schema: UserRegistered,
     description: 'A person created an account.',
+  },
+  'user.email-verification-requested': {
+    exchange: Exchange.identity,
+    version: 1,
+    schema: UserEmailVerificationRequested,
+    description:
+      'A new account must prove its e-mail address: the mailer sends the single-use verification ' +
+      'link (valid 24 h), whose token it derives from the token id.',
+  },
+  'user.registration-attempted': {
+    exchange: Exchange.identity,
+    version: 1,
+    schema: UserRegistrationAttempted,
+    description:
+      'Someone tried to register an address that has an account; its owner is told by e-mail ' +
+      '(the API answers the registration as if the address were new).',
+  },
+  'user.password-reset-requested': {
+    exchange: Exchange.identity,
+    version: 1,
+    schema: UserPasswordResetRequested,
+    description:
+      'A password reset was asked for a registered address: the mailer sends the single-use ' +
+      'reset link (valid 1 h), whose token it derives from the token id.',
+  },
+  'user.password-changed': {
+    exchange: Exchange.identity,
+    version: 1,
+    schema: UserPasswordChanged,
+    description:
+      "A user's password was reset and every session revoked; the mailer tells the owner.",
   },
   'user.notification-preferences-changed': {
     exchange: Exchange.identity,

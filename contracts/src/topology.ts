@@ -12,6 +12,10 @@ export const services = {
   api: {
     produces: [
       'user.registered',
+      'user.email-verification-requested',
+      'user.registration-attempted',
+      'user.password-reset-requested',
+      'user.password-changed',
       'workspace.created',
       'workspace.member-invited',
       'workspace.member-joined',
@@ -37,6 +41,10 @@ export const services = {
     produces: [],
     consumes: [
       'user.registered',
+      'user.email-verification-requested',
+      'user.registration-attempted',
+      'user.password-reset-requested',
+      'user.password-changed',
       'user.notification-preferences-changed',
       'workspace.member-invited',
       'task.assigned',
@@ -155,7 +163,14 @@ export const digestRetry: RetryPolicy = {
 export const lanes = {
   mailer: {
     critical: {
-      consumes: ['user.registered', 'workspace.member-invited'],
+      consumes: [
+        'user.registered',
+        'user.email-verification-requested',
+        'user.registration-attempted',
+        'user.password-reset-requested',
+        'user.password-changed',
+        'workspace.member-invited',
+      ],
       retry: criticalRetry,
       prefetch: 10,
     },

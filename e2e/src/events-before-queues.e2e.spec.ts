@@ -2,6 +2,7 @@
 // event it publishes comes back from the broker. Once the consumers start, each one arrives once.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MongoClient, type Db } from 'mongodb';
+import { linkToken } from '@herald/auth';
 import type { AnyEvent } from '@herald/contracts';
 import {
   HeraldClient,
@@ -12,6 +13,7 @@ import {
   servers,
   startSmtpServer,
   startSystem,
+  testLinkTokenSecret,
   uniqueNamespace,
   type RunningSystem,
   type TestSmtpServer,
@@ -45,6 +47,16 @@ afterAll(async () => {
 
 const dbOf = (url: string): Db => mongo.db(new URL(url).pathname.slice(1));
 
+/** The verification token of the event the API stored for `email` (no mailer runs yet to mail it). */
+async function verificationStored(apiDb: Db, email: string): Promise<string> {
+  const requested = (await storedEvents(apiDb)).find(
+    (e): e is Extract<AnyEvent, { type: 'user.email-verification-requested' }> =>
+      e.type === 'user.email-verification-requested' && e.data.user.email === email,
+  );
+  if (!requested) throw new Error(`no verification stored for ${email}`);
+  return linkToken(testLinkTokenSecret, 'verify-email', requested.data.tokenId);
+}
+
 /** The accept link of the invite the API stored for `email` (no mailer runs yet to send it). */
 async function acceptPathStored(apiDb: Db, email: string): Promise<string> {
   const invite = (await storedEvents(apiDb)).find(
@@ -75,7 +87,10 @@ it(
     const apiDb = dbOf(api.mongoUrl('api'));
     const client = new HeraldClient(apiUrl);
     const signUp = (handle: string) =>
-      client.signUp({ handle, name: handle, email: `${handle}@example.test` });
+      client.signUp(
+        { handle, name: handle, email: `${handle}@example.test` },
+        { verify: (email) => verificationStored(apiDb, email) },
+      );
 
     // Writes of every kind, for about ten seconds: long enough for the relay to have retried the
     // returned events several times and backed off, short enough for a test.
@@ -112,6 +127,7 @@ it(
       'task.assigned',
       'task.created',
       'task.status-changed',
+      'user.email-verification-requested',
       'user.registered',
       'workspace.created',
       'workspace.member-invited',

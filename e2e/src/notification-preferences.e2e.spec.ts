@@ -23,6 +23,7 @@ import {
   type TestSmtpServer,
 } from '@herald/testkit';
 import { storedEvents } from './support/effects.js';
+import { handled as handledBy } from './support/processed.js';
 import { TestProducer } from './support/producer.js';
 
 const namespace = uniqueNamespace('prefs');
@@ -94,14 +95,9 @@ async function copiesAt(userId: string, version: number): Promise<void> {
   }
 }
 
-/** Waits until a consumer has completely handled an event (its processed-events record). */
-function handled(service: 'mailer' | 'notifier', eventId: string) {
-  return eventually(`${service} handled ${eventId}`, () =>
-    db(service)
-      .collection('processed_events')
-      .findOne({ _id: `${service}:${eventId}` as never }),
-  );
-}
+/** Waits until a consumer has completely handled an event. */
+const handled = (service: 'mailer' | 'notifier', eventId: string) =>
+  handledBy(db(service), service, eventId);
 
 /** The id of the one event of `type` the API stored that `match` picks. */
 async function eventId(type: string, match: (data: Record<string, unknown>) => boolean) {

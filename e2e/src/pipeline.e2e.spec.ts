@@ -5,6 +5,7 @@ import { queueTopology, type Event } from '@herald/contracts';
 import {
   HeraldClient,
   acceptPathFrom,
+  verificationMailedVia,
   deleteNamespace,
   eventually,
   servers,
@@ -60,7 +61,10 @@ beforeAll(async () => {
   });
   api = new HeraldClient(system.services.api!.url);
   const signUp = (handle: string, name = handle.toUpperCase()) =>
-    api.signUp({ handle, name, email: `${handle}@example.test` });
+    api.signUp(
+      { handle, name, email: `${handle}@example.test` },
+      { verify: verificationMailedVia(smtp) },
+    );
   [ada, bob, cy, dan] = await Promise.all([
     signUp('ada'),
     signUp('bob', 'Bob <b>Builder</b> & "Co"'),

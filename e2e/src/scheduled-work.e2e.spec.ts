@@ -4,6 +4,7 @@ import { MongoClient } from 'mongodb';
 import {
   HeraldClient,
   acceptPathMailedTo,
+  verificationMailedVia,
   deleteNamespace,
   eventually,
   servers,
@@ -41,7 +42,10 @@ beforeAll(async () => {
   const api = new HeraldClient(system.services.api!.url);
   [ada, bob, dan] = (await Promise.all(
     ['ada', 'bob', 'dan'].map((h) =>
-      api.signUp({ handle: h, name: h.toUpperCase(), email: `${h}@example.test` }),
+      api.signUp(
+        { handle: h, name: h.toUpperCase(), email: `${h}@example.test` },
+        { verify: verificationMailedVia(smtp) },
+      ),
     ),
   )) as [Person, Person, Person];
   const { id: workspaceId } = await ada.api.expect<{ id: string }>(201, 'POST', '/workspaces', {

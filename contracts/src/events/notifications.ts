@@ -21,6 +21,8 @@ export const NotificationItem = z.object({
     .object({
       workspaceId: z.string().optional(),
       taskId: z.string().optional(),
+      /** An invite, by id: its accept link (a credential) only ever travels by e-mail. */
+      inviteId: z.string().optional(),
       url: z.string().optional(),
     })
     .optional(),

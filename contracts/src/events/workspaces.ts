@@ -17,7 +17,10 @@ export const WorkspaceMemberInvited = z.object({
   /** The link the invitee opens; it embeds the single-use invite token. */
   acceptUrl: z.url(),
   invitedBy: Actor,
-  /** Set when the invitee already has an account, so the notifier can reach them in-app. */
+  /**
+   * Set when the invitee has an account whose address is verified, so the notifier can reach them
+   * in-app (an unverified account may belong to someone else than the address's owner).
+   */
   existingUserId: Id.optional(),
 });
 export type WorkspaceMemberInvited = z.infer<typeof WorkspaceMemberInvited>;

@@ -49,6 +49,18 @@ export function expectedEffects(events: readonly AnyEvent[]): Effects {
         mails.push(`${event.data.email}|welcome`);
         notify(event, event.data.userId, 'welcome');
         break;
+      case 'user.email-verification-requested':
+        mails.push(`${event.data.user.email}|verify`);
+        break;
+      case 'user.registration-attempted':
+        mails.push(`${event.data.user.email}|registration-attempted`);
+        break;
+      case 'user.password-reset-requested':
+        mails.push(`${event.data.user.email}|reset`);
+        break;
+      case 'user.password-changed':
+        mails.push(`${event.data.user.email}|password-changed`);
+        break;
       case 'workspace.member-invited': {
         const { email, workspaceName, existingUserId, invitedBy } = event.data;
         mails.push(`${email}|invite|${workspaceName}`);
@@ -100,6 +112,10 @@ export function expectedEffects(events: readonly AnyEvent[]): Effects {
 /** What an e-mail is about, read from its subject (the templates' wording). */
 function mailSubject(subject: string): string {
   if (/^Welcome to Herald/.test(subject)) return 'welcome';
+  if (/^Verify your e-mail address/.test(subject)) return 'verify';
+  if (/^Someone tried to register/.test(subject)) return 'registration-attempted';
+  if (/^Reset your Herald password/.test(subject)) return 'reset';
+  if (/^Your Herald password was changed/.test(subject)) return 'password-changed';
   const invite = /invited you to (.+) on Herald$/.exec(subject);
   if (invite) return `invite|${invite[1]}`;
   const assigned = /^\[([^\]]+)\] .* was assigned to you$/.exec(subject);

@@ -51,6 +51,12 @@ export const errorCatalog = {
     status: 403,
     description: 'The caller is not allowed this (not a member of the workspace, wrong role).',
   },
+  emailUnverified: {
+    code: 'HERALD_EMAIL_UNVERIFIED',
+    status: 403,
+    description:
+      'The caller has not verified their e-mail address yet (needed to accept an invite): open the link of the verification e-mail.',
+  },
   notFound: {
     code: 'HERALD_NOT_FOUND',
     status: 404,
@@ -64,7 +70,7 @@ export const errorCatalog = {
   gone: {
     code: 'HERALD_GONE',
     status: 410,
-    description: 'The invite or token was used already or has expired.',
+    description: 'The invite or link token was used already or has expired.',
   },
   payloadTooLarge: {
     code: 'HERALD_PAYLOAD_TOO_LARGE',

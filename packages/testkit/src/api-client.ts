@@ -39,23 +39,27 @@ export class HeraldClient {
     return answer.json as T;
   }
 
-  /** Registers and logs in; returns a client acting as the new user. */
-  async signUp(person: { email: string; name: string; handle: string; password?: string }) {
+  /**
+   * Registers (202, which names no user), logs in and learns the id from the session. With
+   * `verify`, also proves the address with the token `verify` finds for it (the verification
+   * e-mail, or the stored event): accepting an invite needs a verified address.
+   */
+  async signUp(
+    person: { email: string; name: string; handle: string; password?: string },
+    options: { verify?: (email: string) => Promise<string> } = {},
+  ) {
     const password = person.password ?? 'correct horse battery';
-    const user = await this.expect<{ id: string }>(201, 'POST', '/auth/register', {
-      ...person,
-      password,
-    });
-    const session = await this.expect<{ accessToken: string; refreshToken: string }>(
-      200,
-      'POST',
-      '/auth/login',
-      {
-        email: person.email,
-        password,
-      },
-    );
-    return { id: user.id, ...person, session, api: this.as(session.accessToken) };
+    await this.expect(202, 'POST', '/auth/register', { ...person, password });
+    const session = await this.expect<{
+      accessToken: string;
+      refreshToken: string;
+      user: { id: string };
+    }>(200, 'POST', '/auth/login', { email: person.email, password });
+    if (options.verify) {
+      const token = await options.verify(person.email);
+      await this.expect(204, 'POST', '/auth/verify-email', { token });
+    }
+    return { id: session.user.id, ...person, session, api: this.as(session.accessToken) };
   }
 }
 
@@ -71,4 +75,21 @@ export async function acceptPathMailedTo(smtp: TestSmtpServer, email: string): P
   const isInvite = (m: ReceivedMail) => m.to.includes(email) && /invited you/i.test(m.subject);
   const mails = await smtp.waitFor((all) => all.some(isInvite));
   return acceptPathFrom(mails.find(isInvite)!.text);
+}
+
+/** The token of the page link (`/verify-email/<token>` or `/reset-password/<token>`) in an e-mail. */
+export function linkTokenFrom(mailText: string, page: 'verify-email' | 'reset-password'): string {
+  const match = new RegExp(`https?://\\S+?/${page}/([\\w-]{43})(?![\\w-])`).exec(mailText);
+  if (!match?.[1]) throw new Error(`no ${page} link in:\n${mailText}`);
+  return match[1];
+}
+
+/** For `signUp`'s `verify`: waits for the verification e-mail to the address and reads its token. */
+export function verificationMailedVia(smtp: TestSmtpServer) {
+  return async (email: string): Promise<string> => {
+    const isVerification = (m: ReceivedMail) =>
+      m.to.includes(email) && /verify your e-mail/i.test(m.subject);
+    const mails = await smtp.waitFor((all) => all.some(isVerification));
+    return linkTokenFrom(mails.find(isVerification)!.text, 'verify-email');
+  };
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { testKeys, testUnsubscribeSecret } from './keys.js';
+import { testKeys, testLinkTokenSecret, testUnsubscribeSecret } from './keys.js';
 import { eventually } from './wait.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -71,6 +71,7 @@ export async function startService(
         JWT_PUBLIC_KEY: testKeys.publicKeyPem,
         JWT_PRIVATE_KEY: testKeys.privateKeyPem,
         UNSUBSCRIBE_SECRET: testUnsubscribeSecret,
+        LINK_TOKEN_SECRET: testLinkTokenSecret,
         ...env,
         PORT: port,
       },

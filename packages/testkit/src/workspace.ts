@@ -1,12 +1,12 @@
 import type { HeraldClient } from './api-client.js';
-import { acceptPathMailedTo } from './api-client.js';
+import { acceptPathMailedTo, verificationMailedVia } from './api-client.js';
 import type { TestSmtpServer } from './smtp.js';
 
 export type Person = Awaited<ReturnType<HeraldClient['signUp']>>;
 
 /**
- * Signs up an owner and members (handle@example.test), creates a workspace and has every member
- * accept the invite through the link e-mailed to them, as a user would.
+ * Signs up an owner and members (handle@example.test), each verified through the link e-mailed to
+ * them, creates a workspace and has every member accept the invite e-mailed to them, as a user would.
  */
 export async function workspaceWithMembers<const M extends readonly string[]>(
   api: HeraldClient,
@@ -15,7 +15,10 @@ export async function workspaceWithMembers<const M extends readonly string[]>(
   name = 'Ops',
 ): Promise<{ owner: Person; members: { [K in keyof M]: Person }; workspaceId: string }> {
   const signUp = (handle: string) =>
-    api.signUp({ handle, name: handle, email: `${handle}@example.test` });
+    api.signUp(
+      { handle, name: handle, email: `${handle}@example.test` },
+      { verify: verificationMailedVia(smtp) },
+    );
   const [owner, ...members] = await Promise.all([handles.owner, ...handles.members].map(signUp));
   if (!owner) throw new Error('no owner');
   const { id: workspaceId } = await owner.api.expect<{ id: string }>(201, 'POST', '/workspaces', {

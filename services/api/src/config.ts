@@ -1,4 +1,4 @@
-import { pemKeyEnv, unsubscribeSecretEnv } from '@herald/auth';
+import { linkTokenSecretEnv, pemKeyEnv, unsubscribeSecretEnv } from '@herald/auth';
 import { z } from 'zod';
 import { CommonEnv, TrustProxyEnv, mongoUrlFor, parseEnv, portWithDefault } from '@herald/runtime';
 
@@ -12,6 +12,11 @@ export const ApiEnv = CommonEnv.extend({
   JWT_PUBLIC_KEY: pemKeyEnv('JWT_PUBLIC_KEY', 'PUBLIC KEY'),
   /** Signs and checks one-click unsubscribe links; the mailer holds the same secret. */
   UNSUBSCRIBE_SECRET: unsubscribeSecretEnv('UNSUBSCRIBE_SECRET'),
+  /**
+   * Derives the tokens of e-mail verification and password-reset links from their ids; the mailer
+   * holds the same secret. Apart from UNSUBSCRIBE_SECRET: a reset link takes over an account.
+   */
+  LINK_TOKEN_SECRET: linkTokenSecretEnv('LINK_TOKEN_SECRET'),
   /** Requests per minute per client IP on every route; raise it for load tests. */
   RATE_LIMIT_MAX: z.coerce.number().int().positive().default(300),
   /** Requests per minute per client IP on /auth/* but refresh; by default a fifteenth of the above. */

@@ -7,6 +7,7 @@ const env = {
   JWT_PRIVATE_KEY: keys.privateKeyPem,
   JWT_PUBLIC_KEY: keys.publicKeyPem,
   UNSUBSCRIBE_SECRET: 'an-api-config-test-secret-0123456789',
+  LINK_TOKEN_SECRET: 'an-api-config-test-link-secret-0123456789',
 };
 
 describe('loadConfig', () => {
@@ -71,6 +72,15 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ ...env, UNSUBSCRIBE_SECRET: 'short' })).toThrow(
       /UNSUBSCRIBE_SECRET must be at least 32 characters/,
+    );
+  });
+
+  it('requires a link token secret of at least 32 characters, naming it', () => {
+    expect(() => loadConfig({ ...env, LINK_TOKEN_SECRET: undefined })).toThrow(
+      /LINK_TOKEN_SECRET is required/,
+    );
+    expect(() => loadConfig({ ...env, LINK_TOKEN_SECRET: 'short' })).toThrow(
+      /LINK_TOKEN_SECRET must be at least 32 characters/,
     );
   });
 });

@@ -111,6 +111,7 @@ const app = await buildApp({
     newId: randomUUID,
     newSecret,
     unsubscribeSecret: config.UNSUBSCRIBE_SECRET,
+    linkTokenSecret: config.LINK_TOKEN_SECRET,
   },
   verifier: await createTokenVerifier(config.JWT_PUBLIC_KEY),
   rateLimits: {

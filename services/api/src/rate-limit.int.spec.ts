@@ -30,6 +30,21 @@ describe('rate limiting', () => {
     expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(60);
   });
 
+  it('counts verification, reset and their pages against the same /auth budget', async () => {
+    const token = 'A'.repeat(43);
+    expect((await h.call('POST', '/auth/verify-email', undefined, { token })).status).toBe(404);
+    const page = (url: string) => h.app.inject({ method: 'GET', url });
+    expect((await page(`/reset-password/${token}`)).statusCode).toBe(200);
+    expect(
+      (await h.call('POST', '/auth/password-reset', undefined, { email: 'a@b.test' })).status,
+    ).toBe(429);
+    const confirm = { token, password: 'long enough' };
+    expect((await h.call('POST', '/auth/password-reset/confirm', undefined, confirm)).status).toBe(
+      429,
+    );
+    expect((await page(`/verify-email/${token}`)).statusCode).toBe(429);
+  });
+
   it('limits every other route by the global budget, counting refused requests too', async () => {
     for (let i = 0; i < 3; i++) {
       expect((await h.call('POST', '/workspaces', undefined, { name: 'x' })).status).toBe(401);

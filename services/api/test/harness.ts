@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, MongoClient } from 'mongodb';
-import { createTokenSigner, createTokenVerifier } from '@herald/auth';
+import { createTokenSigner, createTokenVerifier, linkToken, type LinkPurpose } from '@herald/auth';
 import type { EventData, EventType } from '@herald/contracts';
 import {
   Outbox,
@@ -19,6 +19,7 @@ import type { ApiPorts } from '../src/domain/ports.js';
 
 export const publicUrl = 'https://herald.example/app';
 export const unsubscribeSecret = 'the-api-tests-unsubscribe-secret-0123456789';
+export const linkTokenSecret = 'the-api-tests-link-token-secret-0123456789';
 
 export interface Account {
   readonly id: string;
@@ -70,6 +71,7 @@ export async function createHarness(
     newId: randomUUID,
     newSecret,
     unsubscribeSecret,
+    linkTokenSecret,
   };
   const app = await buildApp({
     logger: testLogger,
@@ -100,8 +102,15 @@ export async function createHarness(
   }
 
   let accounts = 0;
-  /** Registers and logs in a person; handles are unique per harness. */
-  async function account(handle: string, name = `Person ${handle}`): Promise<Account> {
+  /**
+   * Registers, verifies (through the real route, unless `verified: false`) and logs in a person;
+   * handles are unique per harness.
+   */
+  async function account(
+    handle: string,
+    name = `Person ${handle}`,
+    { verified = true }: { verified?: boolean } = {},
+  ): Promise<Account> {
     accounts++;
     const email = `${handle}@example.test`;
     const password = `password ${accounts}`;
@@ -111,7 +120,7 @@ export async function createHarness(
       name,
       handle,
     });
-    if (registered.status !== 201)
+    if (registered.status !== 202)
       throw new Error(`register ${handle}: ${JSON.stringify(registered)}`);
     const login = await call('POST', '/auth/login', undefined, { email, password });
     if (login.status !== 200) throw new Error(`login ${handle}: ${JSON.stringify(login)}`);
@@ -120,7 +129,31 @@ export async function createHarness(
       refreshToken: string;
       user: { id: string };
     };
-    return { id: session.user.id, email, handle, name, password, ...session };
+    const person = { id: session.user.id, email, handle, name, password, ...session };
+    if (verified) await verify(person);
+    return person;
+  }
+
+  /**
+   * The token of the newest link of `purpose` mailed to a user, derived as the mailer does from the
+   * token id of the event in the outbox.
+   */
+  async function linkTokenFor(purpose: LinkPurpose, userId: string): Promise<string> {
+    const type =
+      purpose === 'verify-email'
+        ? 'user.email-verification-requested'
+        : 'user.password-reset-requested';
+    const requested = (await events(type)).filter((e) => e.user.userId === userId).at(-1);
+    if (!requested) throw new Error(`no ${type} event for user ${userId}`);
+    return linkToken(linkTokenSecret, purpose, requested.tokenId);
+  }
+
+  /** Verifies a person's address with the token of their verification e-mail. */
+  async function verify(person: { id: string }): Promise<void> {
+    const token = await linkTokenFor('verify-email', person.id);
+    const verified = await call('POST', '/auth/verify-email', undefined, { token });
+    if (verified.status !== 204)
+      throw new Error(`verify ${person.id}: ${JSON.stringify(verified)}`);
   }
 
   /** Every event waiting in the outbox of every collection, oldest first. */
@@ -152,6 +185,8 @@ export async function createHarness(
     ports,
     call,
     account,
+    linkTokenFor,
+    verify,
     outbox,
     events,
     /** How often the domain told the relay that events are waiting. */

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { unsubscribeSecretEnv } from '@herald/auth';
+import { linkTokenSecretEnv, unsubscribeSecretEnv } from '@herald/auth';
 import { defaultRetry, type RetryPolicy } from '@herald/contracts';
 import {
   CommonEnv,
@@ -63,10 +63,12 @@ export const MailerEnv = CommonEnv.extend({
     unsetIfEmpty,
     z.coerce.number().int().min(1).max(10_000).optional(),
   ),
-  /** The API's public URL: base of the one-click unsubscribe links in non-transactional mail. */
+  /** The API's public URL: base of unsubscribe, verification and password-reset links. */
   PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url().default('http://localhost:3000')),
   /** Signs unsubscribe links; the API holds the same secret to check them. */
   UNSUBSCRIBE_SECRET: unsubscribeSecretEnv('UNSUBSCRIBE_SECRET'),
+  /** Derives the tokens of verification and reset links from the ids events carry; the API holds it too. */
+  LINK_TOKEN_SECRET: linkTokenSecretEnv('LINK_TOKEN_SECRET'),
   /** An address that also unsubscribes, offered in List-Unsubscribe beside the link when set. */
   MAIL_UNSUBSCRIBE_MAILTO: z.preprocess(unsetIfEmpty, z.email().optional()),
   ...RetryEnv.shape,

@@ -4,8 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultRetry } from '@herald/contracts';
 import { loadConfig } from './config.js';
 
-/** Required: the secret unsubscribe links are signed with. */
-const secret = { UNSUBSCRIBE_SECRET: 'a-mailer-config-test-secret-0123456789' };
+/** Required: the secrets unsubscribe links are signed and link tokens derived with. */
+const secret = {
+  UNSUBSCRIBE_SECRET: 'a-mailer-config-test-secret-0123456789',
+  LINK_TOKEN_SECRET: 'a-mailer-config-test-link-secret-0123456789',
+};
 
 describe('loadConfig', () => {
   it('has working defaults: port 3004, the .eml outbox, 10 s SMTP timeouts, the default retry', () => {
@@ -52,6 +55,7 @@ describe('loadConfig', () => {
     ['RETRY_DELAYS_MS', '200,soon'],
     ['PREFETCH', '-1'],
     ['UNSUBSCRIBE_SECRET', 'too short'],
+    ['LINK_TOKEN_SECRET', 'too short'],
     ['PUBLIC_URL', 'not a url'],
     ['MAIL_UNSUBSCRIBE_MAILTO', 'not an address'],
   ])('refuses %s=%j, naming the variable', (name, value) => {
@@ -60,5 +64,11 @@ describe('loadConfig', () => {
 
   it('requires the unsubscribe secret, naming it', () => {
     expect(() => loadConfig({})).toThrow('UNSUBSCRIBE_SECRET');
+  });
+
+  it('requires the link token secret, naming it', () => {
+    expect(() => loadConfig({ UNSUBSCRIBE_SECRET: secret.UNSUBSCRIBE_SECRET })).toThrow(
+      'LINK_TOKEN_SECRET',
+    );
   });
 });

@@ -87,6 +87,7 @@ const ports: MailerPorts = {
     secret: config.UNSUBSCRIBE_SECRET,
     mailto: config.MAIL_UNSUBSCRIBE_MAILTO,
   },
+  accountLinks: { publicUrl: config.PUBLIC_URL, secret: config.LINK_TOKEN_SECRET },
   log: (message, fields) => logger.info(fields, message),
 };
 

@@ -23,6 +23,7 @@ export class RefreshTokensCollection implements RefreshTokenStore {
     await this.#collection.createIndex({ parent: 1 }, { unique: true });
     await this.#collection.createIndex({ familyId: 1 });
     await this.#collection.createIndex({ expiresDay: 1 });
+    await this.#collection.createIndex({ userId: 1 });
   }
 
   async insert(token: RefreshToken): Promise<'inserted' | 'parent-used'> {
@@ -56,6 +57,13 @@ export class RefreshTokensCollection implements RefreshTokenStore {
   async revokeFamily(familyId: string, at: Date): Promise<void> {
     await this.#collection.updateMany(
       { familyId, revokedAt: { $exists: false } },
+      { $set: { revokedAt: at } },
+    );
+  }
+
+  async revokeUser(userId: string, at: Date): Promise<void> {
+    await this.#collection.updateMany(
+      { userId, revokedAt: { $exists: false } },
       { $set: { revokedAt: at } },
     );
   }

@@ -4,9 +4,11 @@ import type { ApiPorts } from '../domain/ports.js';
 import { AssignmentsCollection } from './assignments-collection.js';
 import { CommentsCollection } from './comments-collection.js';
 import { InvitesCollection } from './invites-collection.js';
+import { LinkTokensCollection } from './link-tokens-collection.js';
 import { MembershipsCollection } from './memberships-collection.js';
 import { PreferencesCollection } from './preferences-collection.js';
 import { RefreshTokensCollection } from './refresh-tokens-collection.js';
+import { RegistrationAttemptsCollection } from './registration-attempts-collection.js';
 import { TasksCollection } from './tasks-collection.js';
 import { UsersCollection } from './users-collection.js';
 import { WorkspacesCollection } from './workspaces-collection.js';
@@ -15,6 +17,8 @@ export type MongoStores = Pick<
   ApiPorts,
   | 'users'
   | 'refreshTokens'
+  | 'linkTokens'
+  | 'registrationAttempts'
   | 'workspaces'
   | 'memberships'
   | 'invites'
@@ -31,6 +35,8 @@ export type MongoStores = Pick<
 export function mongoStores(db: Db, outbox: Outbox): MongoStores {
   const users = new UsersCollection(outbox);
   const refreshTokens = new RefreshTokensCollection(db);
+  const linkTokens = new LinkTokensCollection(outbox);
+  const registrationAttempts = new RegistrationAttemptsCollection(outbox);
   const workspaces = new WorkspacesCollection(outbox);
   const memberships = new MembershipsCollection(outbox);
   const invites = new InvitesCollection(outbox);
@@ -41,6 +47,8 @@ export function mongoStores(db: Db, outbox: Outbox): MongoStores {
   return {
     users,
     refreshTokens,
+    linkTokens,
+    registrationAttempts,
     workspaces,
     memberships,
     invites,

@@ -29,15 +29,30 @@ export class UsersCollection implements UserStore {
     await this.#collection.createIndex({ handle: 1 }, { unique: true });
   }
 
-  async create(user: User, events: readonly PendingEvent[]): Promise<void> {
+  async create(user: User, events: readonly PendingEvent[]): Promise<'created' | 'email-taken'> {
     const { id, ...rest } = user;
-    if (!(await this.#writes.insertOnceWithEvents({ _id: id, ...rest }, events))) {
-      const taken =
-        (await this.#collection.countDocuments({ email: user.email }, { limit: 1 })) > 0
-          ? 'email'
-          : 'handle';
-      throw new AppError('conflict', `that ${taken} is already registered`);
+    if (await this.#writes.insertOnceWithEvents({ _id: id, ...rest }, events)) return 'created';
+    if ((await this.#collection.countDocuments({ email: user.email }, { limit: 1 })) > 0) {
+      return 'email-taken';
     }
+    throw new AppError('conflict', 'that handle is already registered');
+  }
+
+  async markVerified(id: string, at: Date): Promise<boolean> {
+    // Verifying twice keeps the first time: the filter skips a verified user, whom the count finds.
+    await this.#collection.updateOne(
+      { _id: id, emailVerifiedAt: { $exists: false } },
+      { $set: { emailVerifiedAt: at } },
+    );
+    return (await this.#collection.countDocuments({ _id: id }, { limit: 1 })) > 0;
+  }
+
+  async changePassword(
+    id: string,
+    changes: Pick<User, 'passwordHash' | 'emailVerifiedAt'>,
+    events: readonly PendingEvent[],
+  ): Promise<void> {
+    await this.#writes.updateWithEvents(id, {}, { $set: changes }, events);
   }
 
   async byEmail(email: string): Promise<User | undefined> {

@@ -40,7 +40,8 @@ export async function inviteMember(
       email: invitee,
       acceptUrl: acceptUrl(ports.publicUrl, token),
       invitedBy: { userId: caller.userId, name: caller.name },
-      ...(existing ? { existingUserId: existing.id } : {}),
+      // Only a verified account is told in-app: an unverified one may be a squatter's.
+      ...(existing?.emailVerifiedAt ? { existingUserId: existing.id } : {}),
     },
     'api',
     { time: now },
@@ -50,7 +51,7 @@ export async function inviteMember(
 }
 
 /**
- * The invitee (signed in with the invited e-mail) joins. A spent or expired invite is gone (410);
+ * The invitee (signed in with the invited, verified e-mail) joins. A spent or expired invite is gone (410);
  * accepting while already a member changes nothing and publishes nothing.
  */
 export async function acceptInvite(
@@ -64,6 +65,13 @@ export async function acceptInvite(
   if (!user) throw new AppError('unauthorized', 'your account no longer exists');
   if (user.email !== invite.email) {
     throw new AppError('forbidden', 'this invite was sent to another e-mail address');
+  }
+  // Whoever registered the address first is not necessarily its owner until the link proves it.
+  if (!user.emailVerifiedAt) {
+    throw new AppError(
+      'emailUnverified',
+      'verify your e-mail address first: open the link of the verification e-mail',
+    );
   }
   if (await ports.memberships.byInvite(invite.id)) {
     throw new AppError('gone', 'this invite has been used already');

@@ -2,6 +2,7 @@ import type { TokenSigner } from '@herald/auth';
 import type { PendingEvent } from '@herald/store';
 import type { Comment } from './comment.js';
 import type { Invite } from './invite.js';
+import type { LinkTokenRecord } from './link-token.js';
 import type { Membership } from './membership.js';
 import type { StoredPreferences } from './preferences.js';
 import type { RefreshToken } from './refresh-token.js';
@@ -10,8 +11,19 @@ import type { User } from './user.js';
 import type { Workspace } from './workspace.js';
 
 export interface UserStore {
-  /** Stores the user and its events in one write; throws AppError(conflict) on a taken email or handle. */
-  create(user: User, events: readonly PendingEvent[]): Promise<void>;
+  /**
+   * Stores the user and its events in one write; `'email-taken'` (nothing written) when the address
+   * has an account, AppError(conflict) on a taken handle.
+   */
+  create(user: User, events: readonly PendingEvent[]): Promise<'created' | 'email-taken'>;
+  /** Sets `emailVerifiedAt` unless set; false when there is no such user. */
+  markVerified(id: string, at: Date): Promise<boolean>;
+  /** Sets the password hash (and the verification time) with its events in one write. */
+  changePassword(
+    id: string,
+    changes: Pick<User, 'passwordHash' | 'emailVerifiedAt'>,
+    events: readonly PendingEvent[],
+  ): Promise<void>;
   byEmail(email: string): Promise<User | undefined>;
   byId(id: string): Promise<User | undefined>;
   /** The users that exist among `ids`, in no particular order. */
@@ -34,8 +46,30 @@ export interface RefreshTokenStore {
   byHash(hash: string): Promise<RefreshToken | undefined>;
   familyRevoked(familyId: string): Promise<boolean>;
   revokeFamily(familyId: string, at: Date): Promise<void>;
+  /** Revokes every token of every login of the user (a password reset). */
+  revokeUser(userId: string, at: Date): Promise<void>;
   /** Deletes tokens whose expiry is at or before `now`; returns how many. */
   deleteExpired(now: Date): Promise<number>;
+}
+
+export interface LinkTokenStore {
+  /** Stores the token record with its events (the request for the mailer) in one write. */
+  create(record: LinkTokenRecord, events: readonly PendingEvent[]): Promise<void>;
+  byHash(hash: string): Promise<LinkTokenRecord | undefined>;
+  /**
+   * Records the token as spent by inserting a document keyed by its hash: `'spent-before'` on the
+   * duplicate key, so of concurrent spends exactly one wins (no conditional update: FerretDB may
+   * lose concurrent updates of one document).
+   */
+  spend(record: LinkTokenRecord, at: Date): Promise<'spent' | 'spent-before'>;
+}
+
+/** Registrations of an address that had an account already; each carries the e-mail to its owner. */
+export interface RegistrationAttemptStore {
+  record(
+    attempt: { readonly id: string; readonly userId: string; readonly at: Date },
+    events: readonly PendingEvent[],
+  ): Promise<void>;
 }
 
 export interface WorkspaceStore {
@@ -99,6 +133,8 @@ export interface ApiPorts {
   readonly users: UserStore;
   readonly passwords: PasswordHasher;
   readonly refreshTokens: RefreshTokenStore;
+  readonly linkTokens: LinkTokenStore;
+  readonly registrationAttempts: RegistrationAttemptStore;
   readonly workspaces: WorkspaceStore;
   readonly memberships: MembershipStore;
   readonly invites: InviteStore;
@@ -115,4 +151,6 @@ export interface ApiPorts {
   readonly newSecret: () => string;
   /** Signs and checks one-click unsubscribe tokens (the secret the mailer signs them with). */
   readonly unsubscribeSecret: string;
+  /** Derives the tokens of verification and reset links from their ids (the mailer holds it too). */
+  readonly linkTokenSecret: string;
 }

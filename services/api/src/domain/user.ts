@@ -6,6 +6,8 @@ export interface User {
   readonly handle: string;
   readonly passwordHash: string;
   readonly createdAt: Date;
+  /** When the owner proved the address (verification or password-reset link); unset until then. */
+  readonly emailVerifiedAt?: Date | undefined;
 }
 
 /** What a client may see of a user. */

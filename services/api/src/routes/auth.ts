@@ -1,17 +1,21 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { LinkTokenString } from '@herald/auth';
 import { Handle } from '@herald/contracts';
 import { AppError, type HttpServer } from '@herald/runtime';
 import type { ApiPorts } from '../domain/ports.js';
+import { confirmPasswordReset, requestPasswordReset } from '../domain/password-reset.js';
 import { registerUser } from '../domain/register.js';
 import { login, logout, refreshSession, type Session } from '../domain/session.js';
 import { publicUser } from '../domain/user.js';
+import { verifyEmail } from '../domain/verify-email.js';
+import { accountPageRoutes } from './account-pages.js';
 import { bearerSecurity, type Authenticator } from './authenticate.js';
-import { OneLine } from './schemas.js';
+import { NewPassword, OneLine } from './schemas.js';
 
 export const RegisterBody = z.strictObject({
   email: z.email().max(254),
-  password: z.string().min(8).max(200),
+  password: NewPassword,
   name: OneLine(100),
   handle: Handle,
 });
@@ -20,6 +24,30 @@ export const LoginBody = z.strictObject({
   email: z.email().max(254),
   password: z.string().min(1).max(200),
 });
+
+/**
+ * What registration answers, whether or not the address had an account (the owner of a registered
+ * address is e-mailed instead): the answer never tells which addresses are registered.
+ */
+export const RegistrationView = z
+  .object({ status: z.literal('verification-sent') })
+  .describe(
+    'A verification e-mail is on its way (or, for a registered address, a notice to its owner)',
+  );
+
+export const VerifyEmailBody = z.strictObject({ token: LinkTokenString });
+
+export const PasswordResetBody = z.strictObject({ email: z.email().max(254) });
+
+export const PasswordResetConfirmBody = z.strictObject({
+  token: LinkTokenString,
+  password: NewPassword,
+});
+
+/** The answer to a reset request, the same whatever the address. */
+export const PasswordResetView = z
+  .object({ status: z.literal('reset-requested') })
+  .describe('A reset link is on its way if the address has an account');
 
 export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(256) });
 
@@ -68,10 +96,42 @@ export function authRoutes(app: HttpServer, { ports, auth, limits }: AuthRouteDe
 
   app.post(
     '/auth/register',
-    { ...limited, schema: { tags, body: RegisterBody, response: { 201: PublicUser } } },
+    { ...limited, schema: { tags, body: RegisterBody, response: { 202: RegistrationView } } },
     async (request, reply) => {
-      const user = await registerUser(request.body, ports);
-      return reply.code(201).send(publicUser(user));
+      await registerUser(request.body, ports);
+      return reply.code(202).send({ status: 'verification-sent' as const });
+    },
+  );
+
+  accountPageRoutes(app, ports, limits.perClient);
+
+  app.post(
+    '/auth/verify-email',
+    { ...limited, schema: { tags, body: VerifyEmailBody, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await verifyEmail(request.body.token, ports);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/password-reset',
+    { ...limited, schema: { tags, body: PasswordResetBody, response: { 202: PasswordResetView } } },
+    async (request, reply) => {
+      await requestPasswordReset(request.body.email, ports);
+      return reply.code(202).send({ status: 'reset-requested' as const });
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/confirm',
+    {
+      ...limited,
+      schema: { tags, body: PasswordResetConfirmBody, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await confirmPasswordReset(request.body, ports);
+      return reply.code(204).send(null);
     },
   );
 

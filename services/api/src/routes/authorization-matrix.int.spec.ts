@@ -42,16 +42,21 @@ afterAll(async () => {
 });
 
 /**
- * Open by design: signing up and in, the probes, the API's own documentation, and one-click
- * unsubscribe (the signed token in its path is the authority: see unsubscribe.int.spec.ts).
+ * Open by design: signing up and in, the probes, the API's own documentation, one-click
+ * unsubscribe (the signed token in its path is the authority: see unsubscribe.int.spec.ts), and
+ * e-mail verification and password reset with their pages (the e-mailed single-use token is the
+ * authority: see accounts.int.spec.ts).
  */
 const isPublic = (route: string) =>
   /^(GET|HEAD) \/docs\b/.test(route) ||
-  /^(GET|HEAD|POST) \/unsubscribe\/:token$/.test(route) ||
+  /^(GET|HEAD|POST) \/(unsubscribe|verify-email|reset-password)\/:token$/.test(route) ||
   [
     'POST /auth/register',
     'POST /auth/login',
     'POST /auth/refresh',
+    'POST /auth/verify-email',
+    'POST /auth/password-reset',
+    'POST /auth/password-reset/confirm',
     'GET /healthz',
     'GET /readyz',
     'GET /openapi.json',

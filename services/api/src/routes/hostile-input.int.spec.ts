@@ -284,9 +284,11 @@ describe('markup in names and comments', () => {
       '/auth/register',
       signUp({ name, email: 'markup@example.test', handle: 'markup' }),
     );
+    expect(user.statusCode).toBe(202);
     expect(user.headers['content-type']).toMatch(/^application\/json/);
-    expect(user.json()).toMatchObject({ name });
-    expect(await h.stored('users', user.json<{ id: string }>().id)).toMatchObject({ name });
+    const [registered] = (await h.events('user.registered')).filter((e) => e.handle === 'markup');
+    expect(registered).toMatchObject({ name });
+    expect(await h.stored('users', registered?.userId)).toMatchObject({ name });
 
     const body = '<script>alert(1)</script> @ada';
     const comment = await post(comments(), { body }, ada.accessToken);

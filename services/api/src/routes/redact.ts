@@ -1,11 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 
 /**
- * Invite and unsubscribe tokens travel in the path; request logs and spans keep the route but
+ * Invite, unsubscribe, verification and reset tokens travel in the path; request logs and spans keep the route but
  * never a usable token.
  */
 export function redactPathTokens(url: string): string {
-  return url.replace(/(\/(?:invites|unsubscribe)\/)[^/?#]+/g, '$1[redacted]');
+  return url.replace(
+    /(\/(?:invites|unsubscribe|verify-email|reset-password)\/)[^/?#]+/g,
+    '$1[redacted]',
+  );
 }
 
 /** Fastify's request log line, with path tokens redacted from the URL. */

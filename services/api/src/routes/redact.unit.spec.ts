@@ -12,4 +12,14 @@ describe('redactPathTokens', () => {
     expect(redactPathTokens('/unsubscribe/eyJ1Ijo.abc_-9')).toBe('/unsubscribe/[redacted]');
     expect(redactPathTokens('/unsubscribe/eyJ1Ijo.abc?x=1')).toBe('/unsubscribe/[redacted]?x=1');
   });
+
+  it('hides the token of a verification or reset page, not the JSON routes', () => {
+    const token = 'A'.repeat(43);
+    expect(redactPathTokens(`/verify-email/${token}`)).toBe('/verify-email/[redacted]');
+    expect(redactPathTokens(`/app/reset-password/${token}?x=1`)).toBe(
+      '/app/reset-password/[redacted]?x=1',
+    );
+    expect(redactPathTokens('/auth/verify-email')).toBe('/auth/verify-email');
+    expect(redactPathTokens('/auth/password-reset/confirm')).toBe('/auth/password-reset/confirm');
+  });
 });

@@ -8,6 +8,9 @@ export const InviteTokenParams = z.strictObject({
   token: z.string().regex(/^[\w-]{43}$/, 'malformed invite token'),
 });
 
+/** A password a person sets: at registration and at a reset. */
+export const NewPassword = z.string().min(8).max(200);
+
 export const IsoDate = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
 /** What a client may see of a person. */

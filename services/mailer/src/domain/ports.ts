@@ -39,6 +39,14 @@ export interface UnsubscribeLinks {
   readonly mailto?: string | undefined;
 }
 
+/** What verification and password-reset links are made of. */
+export interface AccountLinks {
+  /** The API's public URL: links go to `<publicUrl>/verify-email/<token>` and `/reset-password/`. */
+  readonly publicUrl: string;
+  /** Derives a link's token from the token id its event carries; the API holds it too. */
+  readonly secret: string;
+}
+
 export interface MailerPorts {
   readonly transport: MailTransport;
   /** When the next e-mail may go: the send rate and throttling pauses, critical mail first. */
@@ -51,5 +59,6 @@ export interface MailerPorts {
   readonly now: () => Date;
   readonly preferences: PreferencesCopy;
   readonly unsubscribe: UnsubscribeLinks;
+  readonly accountLinks: AccountLinks;
   readonly log: (message: string, fields: Record<string, unknown>) => void;
 }

@@ -74,6 +74,10 @@ async function replica() {
           publicUrl: 'https://herald.example',
           secret: 'the-mailer-tests-unsubscribe-secret-012345',
         },
+        accountLinks: {
+          publicUrl: 'https://herald.example',
+          secret: 'the-mailer-tests-link-token-secret-0123456',
+        },
         log: () => {},
       },
       processed: new ProcessedEvents(db),

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { verifyUnsubscribeToken } from '@herald/auth';
 import { Deferred, PermanentFailure } from '@herald/bus';
-import {
-  defaultNotificationPreferences,
-  type NotificationPreferences,
-  type PreferenceKind,
-} from '@herald/contracts';
-import type { MailRequest, OutgoingMail, SentMail } from '../domain/mail.js';
+import type { PreferenceKind } from '@herald/contracts';
+import { fakePorts as setup, unsubscribeSecret as secret } from '../../test/fake-ports.js';
+import type { MailRequest } from '../domain/mail.js';
 import { messageIdFor } from '../domain/message-id.js';
-import type { MailTransport, MailerPorts, SentLog } from '../domain/ports.js';
-import { SendThrottled, type SendGate, type SendPriority } from '../domain/send-gate.js';
+import { SendThrottled } from '../domain/send-gate.js';
 import { deliver } from './deliver.js';
 
 const event = { id: '6c1f6f0e-1d0a-4b57-8a0f-3b8f1e6f2a11', type: 'comment.created' } as const;
@@ -18,76 +14,6 @@ const to = (email: string, name?: string): MailRequest => ({
   to: name === undefined ? { email } : { email, name },
   content,
 });
-
-class MemorySentLog implements SentLog {
-  readonly records = new Map<string, SentMail>();
-  async has(key: string) {
-    return this.records.has(key);
-  }
-  async record(sent: SentMail) {
-    if (!this.records.has(sent.key)) this.records.set(sent.key, sent);
-  }
-}
-
-/** Records what it sends; `fail` decides per recipient whether (and how) a send fails. */
-class RecordingTransport implements MailTransport {
-  readonly sent: OutgoingMail[] = [];
-  readonly attempts: string[] = [];
-  fail: (email: string) => Error | undefined = () => undefined;
-  async send(mail: OutgoingMail) {
-    this.attempts.push(mail.to.email);
-    const error = this.fail(mail.to.email);
-    if (error) throw error;
-    this.sent.push(mail);
-  }
-  async close() {}
-}
-
-/** Lets every send through and records what it was asked. */
-class RecordingGate implements SendGate {
-  readonly events: string[] = [];
-  async acquire(priority: SendPriority) {
-    this.events.push(`acquire ${priority}`);
-  }
-  throttled() {
-    this.events.push('throttled');
-    return 2_000;
-  }
-  sent() {
-    this.events.push('sent');
-  }
-}
-
-const secret = 'the-mailer-unit-tests-unsubscribe-secret-0';
-
-function setup(options: { mailto?: string } = {}) {
-  const transport = new RecordingTransport();
-  const sentLog = new MemorySentLog();
-  const stored = new Map<string, NotificationPreferences>();
-  const logged: Record<string, unknown>[] = [];
-  const gate = new RecordingGate();
-  const ports: MailerPorts = {
-    transport,
-    gate,
-    sentLog,
-    from: 'Herald <no-reply@herald.local>',
-    heartbeats: { record: () => Promise.resolve() },
-    now: () => new Date('2025-03-02T10:00:00Z'),
-    preferences: {
-      of: async (userId) => stored.get(userId) ?? defaultNotificationPreferences,
-      record: async ({ userId, preferences }) => void stored.set(userId, preferences),
-    },
-    unsubscribe: { publicUrl: 'https://herald.example/app/', secret, mailto: options.mailto },
-    log: (_message, fields) => logged.push(fields),
-  };
-  /** Turns one kind's e-mail off for a user. */
-  const turnOff = (userId: string, kind: PreferenceKind) =>
-    stored.set(userId, {
-      ...defaultNotificationPreferences,
-      email: { ...defaultNotificationPreferences.email, [kind]: false },
-    });
-  return { transport, sentLog, ports, turnOff, logged, gate };
-}
 
 const subscribed = (email: string, userId: string, kind: PreferenceKind): MailRequest => ({
   ...to(email),

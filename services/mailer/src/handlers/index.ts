@@ -3,7 +3,11 @@ import { onSystemHeartbeat, onUserNotificationPreferencesChanged } from '@herald
 import type { MailerPorts } from '../domain/ports.js';
 import { onCommentCreated } from './comment-created.js';
 import { onDigestCompiled } from './digest-compiled.js';
+import { onEmailVerificationRequested } from './email-verification-requested.js';
 import { onMemberInvited } from './member-invited.js';
+import { onPasswordChanged } from './password-changed.js';
+import { onPasswordResetRequested } from './password-reset-requested.js';
+import { onRegistrationAttempted } from './registration-attempted.js';
 import { onTaskAssigned } from './task-assigned.js';
 import { onTaskOverdue } from './task-overdue.js';
 import { onUserRegistered } from './user-registered.js';
@@ -15,6 +19,10 @@ export const handlers: {
   readonly [T in MailerEvent]: (event: Event<T>, ports: MailerPorts) => Promise<void>;
 } = {
   'user.registered': onUserRegistered,
+  'user.email-verification-requested': onEmailVerificationRequested,
+  'user.registration-attempted': onRegistrationAttempted,
+  'user.password-reset-requested': onPasswordResetRequested,
+  'user.password-changed': onPasswordChanged,
   'user.notification-preferences-changed': onUserNotificationPreferencesChanged,
   'workspace.member-invited': onMemberInvited,
   'task.assigned': onTaskAssigned,

@@ -3,7 +3,11 @@ import type {
   DigestCompiled,
   TaskAssigned,
   TaskOverdue,
+  UserEmailVerificationRequested,
+  UserPasswordChanged,
+  UserPasswordResetRequested,
   UserRegistered,
+  UserRegistrationAttempted,
   WorkspaceMemberInvited,
 } from '@herald/contracts';
 
@@ -73,4 +77,22 @@ export function aDigest(): DigestCompiled {
     ],
     moreWorkspaces: 0,
   };
+}
+
+const owner = { userId: 'u-1', email: 'ada@example.test', name: hostile };
+
+export function aVerification(): UserEmailVerificationRequested {
+  return { user: owner, tokenId: 't-1', expiresAt: '2025-03-03T10:00:00.000Z' };
+}
+
+export function aReset(): UserPasswordResetRequested {
+  return { user: owner, tokenId: 't-2', expiresAt: '2025-03-02T11:00:00.000Z' };
+}
+
+export function anAttempt(): UserRegistrationAttempted {
+  return { user: owner, attemptId: 'a-1' };
+}
+
+export function aPasswordChange(): UserPasswordChanged {
+  return { user: owner };
 }

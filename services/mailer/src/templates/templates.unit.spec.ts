@@ -4,17 +4,28 @@ import { digestMail } from './digest.js';
 import {
   aComment,
   aDigest,
+  aPasswordChange,
+  aReset,
   aUser,
+  aVerification,
   anAssignment,
+  anAttempt,
   anInvite,
   anOverdue,
   hostile,
 } from './fixtures.js';
 import { inviteMail } from './invite.js';
 import { mentionMail } from './mention.js';
+import { passwordChangedMail } from './password-changed.js';
+import { passwordResetMail } from './password-reset.js';
+import { registrationAttemptedMail } from './registration-attempted.js';
 import { taskAssignedMail } from './task-assigned.js';
 import { taskOverdueMail } from './task-overdue.js';
+import { verifyEmailMail } from './verify-email.js';
 import { welcomeMail } from './welcome.js';
+
+const verifyLink = 'https://herald.example/app/verify-email/abc_DEF-123';
+const resetLink = 'https://herald.example/app/reset-password/abc_DEF-123';
 
 const rendered: [string, RenderedMail][] = [
   ['welcome', welcomeMail(aUser({ name: hostile }))],
@@ -23,6 +34,10 @@ const rendered: [string, RenderedMail][] = [
   ['mention', mentionMail(aComment(), { name: hostile })],
   ['task overdue', taskOverdueMail(anOverdue(), { name: hostile })],
   ['digest', digestMail(aDigest())],
+  ['verification', verifyEmailMail(aVerification(), verifyLink)],
+  ['password reset', passwordResetMail(aReset(), resetLink)],
+  ['registration attempted', registrationAttemptedMail(anAttempt())],
+  ['password changed', passwordChangedMail(aPasswordChange())],
 ];
 
 describe.each(rendered)('the %s e-mail, given hostile names and titles', (_name, mail) => {
@@ -135,5 +150,45 @@ describe('digestMail', () => {
   it('counts nothing when nothing was left out', () => {
     const mail = digestMail(aDigest());
     expect(mail.text).not.toMatch(/and \d+ more|more workspace/);
+  });
+});
+
+describe.each([
+  ['verifyEmailMail', (link: string) => verifyEmailMail(aVerification(), link), verifyLink],
+  ['passwordResetMail', (link: string) => passwordResetMail(aReset(), link), resetLink],
+])('%s', (_name, render, link) => {
+  it('links to the page in the button and the text, and says until when it works', () => {
+    const mail = render(link);
+    expect(mail.html).toContain(`href="${link}"`);
+    expect(mail.text).toContain(link);
+    expect(mail.text).toMatch(/works once, until 2025-03-0\d \d\d:00 UTC/);
+  });
+
+  it.each(['javascript:alert(1)', 'data:text/html,<b>x</b>'])('refuses a %s link', (bad) => {
+    expect(() => render(bad)).toThrow(/http\(s\)/);
+  });
+});
+
+describe('verifyEmailMail', () => {
+  it('says the link lasts until the expiry of the token', () => {
+    expect(verifyEmailMail(aVerification(), verifyLink).text).toContain(
+      'until 2025-03-03 10:00 UTC',
+    );
+  });
+});
+
+describe('registrationAttemptedMail and passwordChangedMail', () => {
+  it('carry no link at all: nothing to act on but the owner knowing', () => {
+    for (const mail of [
+      registrationAttemptedMail(anAttempt()),
+      passwordChangedMail(aPasswordChange()),
+    ]) {
+      expect(mail.html).not.toContain('href=');
+      expect(mail.text).not.toMatch(/https?:/);
+    }
+    expect(registrationAttemptedMail(anAttempt()).subject).toBe(
+      'Someone tried to register with your address on Herald',
+    );
+    expect(passwordChangedMail(aPasswordChange()).text).toContain('signed out');
   });
 });

@@ -93,12 +93,15 @@ export function overdueNotifications(event: Event<'task.overdue'>, now: Date): N
   );
 }
 
-/** In-app only for people who already have an account; everyone else gets the e-mail alone. */
+/**
+ * In-app only for people who already have a verified account (the api sets `existingUserId` for
+ * those alone); everyone else gets the e-mail alone. The link names the invite, never its token.
+ */
 export function inviteNotifications(
   event: Event<'workspace.member-invited'>,
   now: Date,
 ): Notification[] {
-  const { existingUserId, invitedBy, workspaceId, workspaceName, acceptUrl } = event.data;
+  const { existingUserId, invitedBy, workspaceId, workspaceName, inviteId } = event.data;
   if (existingUserId === undefined || existingUserId === invitedBy.userId) return [];
   return [
     stamp(event, now, {
@@ -106,7 +109,7 @@ export function inviteNotifications(
       kind: 'workspace-invite',
       title: `${invitedBy.name} invited you to ${workspaceName}`,
       body: 'Accept the invite to join the workspace.',
-      link: { workspaceId, url: acceptUrl },
+      link: { workspaceId, inviteId },
     }),
   ];
 }

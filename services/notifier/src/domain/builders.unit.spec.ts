@@ -94,7 +94,7 @@ describe('notification builders', () => {
     });
   });
 
-  it('shows an invite in-app only to an invitee who already has an account', () => {
+  it('shows an invite in-app only to an invitee who already has an account, linked by id without its token', () => {
     const existing = aMemberInvited(people.grace.userId);
 
     expect(inviteNotifications(aMemberInvited(), now)).toEqual([]);
@@ -104,12 +104,10 @@ describe('notification builders', () => {
         userId: 'u-grace',
         kind: 'workspace-invite',
         title: 'Ada Lovelace invited you to Analytical Engines',
-        link: {
-          workspaceId: 'w-1',
-          url: 'https://herald.example.test/invites/accept?token=abc',
-        },
+        link: { workspaceId: 'w-1', inviteId: existing.data.inviteId },
       }),
     ]);
+    expect(JSON.stringify(inviteNotifications(existing, now))).not.toContain('token=abc');
   });
 });
 

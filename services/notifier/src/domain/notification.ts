@@ -14,7 +14,9 @@ export interface Notification {
   readonly link?: {
     readonly workspaceId?: string;
     readonly taskId?: string;
-    /** An absolute URL to open, e.g. the invite's accept link. */
+    /** An invite, by id: its accept link carries a token, so it only ever travels by e-mail. */
+    readonly inviteId?: string;
+    /** An absolute URL to open. */
     readonly url?: string;
   };
   readonly eventId: string;
