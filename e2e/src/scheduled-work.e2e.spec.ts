@@ -69,6 +69,8 @@ beforeAll(async () => {
       parent: 'root-expired',
       createdAt: new Date(Date.now() - 40 * 86_400_000),
       expiresAt: new Date(Date.now() - 10 * 86_400_000),
+      // The day bucket the adapter stamps, which pruning deletes by.
+      expiresDay: new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10),
     });
   // Digests go out at each user's chosen hour: ada and bob choose this one (crossing into the next
   // hour meanwhile would make it the wrong one, so a test started a minute before waits for it).
