@@ -1,7 +1,7 @@
 // What the consumers must have done for the events the API stored, and what they did: one key per
 // side effect, so two sorted lists compare equal exactly when nothing is missing and nothing doubled.
 import type { Db } from 'mongodb';
-import { parseEvent, services, type AnyEvent } from '@herald/contracts';
+import { Exchange, catalog, parseEvent, services, type AnyEvent } from '@herald/contracts';
 import type { ReceivedMail } from '@herald/testkit';
 
 export interface Effects {
@@ -30,13 +30,18 @@ export async function storedEvents(api: Db): Promise<AnyEvent[]> {
   return [...events.values()];
 }
 
-const feedTypes = new Set<string>(services.activity.consumes);
+/** The feed shows what happens in workspaces: the activity service's account and schedule events make no entry. */
+const feedTypes = new Set<string>(
+  services.activity.consumes.filter((type) =>
+    [Exchange.workspaces, Exchange.tasks].some((exchange) => catalog[type].exchange === exchange),
+  ),
+);
 
 /**
  * The effects each event must have, by the consumers' own rules: e-mails to whoever an event names
  * (a task's key tells its assignment and its one comment apart), in-app notifications to the
- * people concerned but never to the one who acted, and one feed entry per event the activity
- * service consumes.
+ * people concerned but never to the one who acted, and one feed entry per workspace or task event
+ * the activity service consumes.
  */
 export function expectedEffects(events: readonly AnyEvent[]): Effects {
   const mails: string[] = [];
