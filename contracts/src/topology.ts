@@ -304,3 +304,13 @@ export function consumerQueueTopologies(options: { readonly namespace?: string }
     serviceQueues(service, options).map((topology) => ({ service, topology })),
   );
 }
+
+/** Every consuming queue by its name without the namespace (`mailer.critical`), as operators name it. */
+export function consumerQueuesByName(namespace = ''): Map<string, QueueTopology> {
+  return new Map(
+    consumerQueueTopologies({ namespace }).map(({ topology }) => [
+      topology.queue.slice(namespace.length),
+      topology,
+    ]),
+  );
+}

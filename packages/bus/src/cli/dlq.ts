@@ -2,7 +2,7 @@
 // Operates on a consuming queue's dead-letter queue on the broker at RABBITMQ_URL.
 import { parseArgs } from 'node:util';
 import { connect } from 'amqplib';
-import { consumerQueueTopologies } from '@herald/contracts';
+import { consumerQueuesByName } from '@herald/contracts';
 import {
   DeadLetterQueueMissing,
   ReplayQueueMissing,
@@ -14,12 +14,7 @@ import {
 } from '../dlq.js';
 
 const namespace = process.env.HERALD_NAMESPACE ?? '';
-const queues = new Map(
-  consumerQueueTopologies({ namespace }).map(({ topology }) => [
-    topology.queue.slice(namespace.length),
-    topology,
-  ]),
-);
+const queues = consumerQueuesByName(namespace);
 
 const usage = `usage: npm run dlq -- <queue> <command> [options]
   queues: ${[...queues.keys()].join(', ')}

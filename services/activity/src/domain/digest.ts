@@ -64,9 +64,14 @@ export async function compileDigests(
   const memberships = await ports.members.ofUsers(userIds);
   const byWorkspace = new Map<string, Member[]>();
   const byUser = new Map<string, Member[]>();
+  const add = (groups: Map<string, Member[]>, key: string, m: Member) => {
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
+  };
   for (const m of memberships) {
-    byWorkspace.set(m.workspaceId, [...(byWorkspace.get(m.workspaceId) ?? []), m]);
-    byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), m]);
+    add(byWorkspace, m.workspaceId, m);
+    add(byUser, m.userId, m);
   }
   /** Per user, per workspace: the entries kept and how many more there were. */
   const kept = new Map<string, Map<string, { entries: FeedEntry[]; more: number }>>();

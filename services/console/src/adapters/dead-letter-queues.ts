@@ -5,7 +5,7 @@ import {
   replayDeadLetters,
   type BrokerConnection,
 } from '@herald/bus';
-import { consumerQueueTopologies, type QueueTopology } from '@herald/contracts';
+import { consumerQueuesByName, type QueueTopology } from '@herald/contracts';
 import { UpstreamError } from '../domain/errors.js';
 import { createKeyedLock } from '../domain/keyed-lock.js';
 import type { DeadLetterStore } from '../domain/ports.js';
@@ -19,13 +19,8 @@ export function createDeadLetterQueues(options: {
   readonly namespace: string;
 }): DeadLetterStore {
   const withLock = createKeyedLock();
-  // Keyed by the queue's name without namespace (`mailer.critical`), as the console's routes name it.
-  const topologies = new Map<string, QueueTopology>(
-    consumerQueueTopologies({ namespace: options.namespace }).map(({ topology }) => [
-      topology.queue.slice(options.namespace.length),
-      topology,
-    ]),
-  );
+  // Keyed as the console's routes name a queue: without the namespace (`mailer.critical`).
+  const topologies = consumerQueuesByName(options.namespace);
   const run = <T>(
     service: string,
     task: (
